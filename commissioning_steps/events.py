@@ -1,0 +1,142 @@
+"""Domain events and the one bus they travel on.
+
+Services call ``publish(session, event)`` inside their transaction: the event is stored in the
+``domain_events`` table (so there is a durable record of what happened and when) and queued on
+the session. Subscribers are called only after the transaction commits, and the queue is
+dropped on rollback, so no subscriber ever reacts to a change that did not happen.
+
+``grep -rn "publish("`` finds every producer.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Callable, ClassVar
+
+from sqlalchemy import JSON, DateTime, Integer, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from .db import Base, utcnow
+
+log = logging.getLogger(__name__)
+_PENDING = "engage.pending_events"
+
+
+@dataclasses.dataclass(frozen=True)
+class DomainEvent:
+    name: ClassVar[str] = "event"
+    commission_id: int | None
+
+    def payload(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "commission_id"}
+
+
+@dataclasses.dataclass(frozen=True)
+class CommissionCreated(DomainEvent):
+    name: ClassVar[str] = "commission.created"
+    title: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CommissionUpdated(DomainEvent):
+    name: ClassVar[str] = "commission.updated"
+    changed: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberAdded(DomainEvent):
+    name: ClassVar[str] = "commission.member_added"
+    user_id: int
+    role: str
+
+
+@dataclasses.dataclass(frozen=True)
+class EvidenceAppended(DomainEvent):
+    name: ClassVar[str] = "evidence.appended"
+    entry_id: int
+    seq: int
+    step: str
+    kind: str
+    source: str
+    hash: str
+
+
+@dataclasses.dataclass(frozen=True)
+class StepCompleted(DomainEvent):
+    name: ClassVar[str] = "step.completed"
+    step: str
+    overridden: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class StepActivated(DomainEvent):
+    name: ClassVar[str] = "step.activated"
+    step: str
+
+
+class StoredEvent(Base):
+    """The durable trail of domain events, written in the same transaction as the change."""
+
+    __tablename__ = "domain_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    commission_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+Subscriber = Callable[[DomainEvent], None]
+
+
+class EventBus:
+    """Synchronous fan-out to subscribers, by event name or ``"*"`` for all.
+
+    A failing subscriber is logged and skipped: the change it reacts to has already committed,
+    and one broken listener must not stop the others.
+    """
+
+    def __init__(self) -> None:
+        self._subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+
+    def subscribe(self, name: str, fn: Subscriber) -> Subscriber:
+        if fn not in self._subscribers[name]:
+            self._subscribers[name].append(fn)
+        return fn
+
+    def unsubscribe(self, name: str, fn: Subscriber) -> None:
+        if fn in self._subscribers[name]:
+            self._subscribers[name].remove(fn)
+
+    def dispatch(self, evt: DomainEvent) -> None:
+        for fn in [*self._subscribers.get(evt.name, ()), *self._subscribers.get("*", ())]:
+            try:
+                fn(evt)
+            except Exception:  # noqa: BLE001 - see class docstring
+                log.exception("subscriber %r failed on %s", fn, evt.name)
+
+
+bus = EventBus()
+
+
+def publish(session: Session, evt: DomainEvent) -> None:
+    """Store the event and queue it for the subscribers once ``session`` commits."""
+    session.add(StoredEvent(name=evt.name, commission_id=evt.commission_id, payload=evt.payload()))
+    session.info.setdefault(_PENDING, []).append(evt)
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    for evt in pending:
+        bus.dispatch(evt)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def attach(factory: sessionmaker) -> None:
+    event.listen(factory, "after_commit", _after_commit)
+    event.listen(factory, "after_rollback", _after_rollback)

@@ -1,0 +1,5 @@
+"""Imports every mapped class, so the metadata is complete for migrations and tests."""
+from .commissions import Commission, PopulationGroup  # noqa: F401
+from .events import StoredEvent  # noqa: F401
+from .evidence import EvidenceEntry  # noqa: F401
+from .staff import ApiToken, Membership, StaffUser  # noqa: F401

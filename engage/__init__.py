@@ -1,0 +1,68 @@
+"""Engage: collaborative commissioning with local people. The Flask web adapter.
+
+``create_app`` wires configuration, the database, sign-in, CSRF, GOV.UK templates, the web
+pages, the REST API and Socket.IO. The scheduler is started by the serving process only
+(``engage.serve``), never by CLI commands or tests. The rules live in ``commissioning_steps`` and
+``surveys``; everything here only translates between them and HTTP or sockets.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from . import assets, security
+from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
+from .extensions import Database, csrf, login_manager, socketio
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"),
+                instance_path=str(INSTANCE))
+    config: Config = TestConfig() if test_config is not None else from_environment()
+    app.config.from_object(config)
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    Database(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "account.sign_in"
+    login_manager.login_message = "Sign in to see that page"
+    login_manager.login_message_category = "info"
+    security.init_app(app)
+    assets.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from . import auth as _auth  # noqa: F401  (registers the user loader)
+    from . import api, cli, web
+
+    web.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        max_http_buffer_size=16 * 1024,
+        logger=False,
+        engineio_logger=False,
+    )
+    return app

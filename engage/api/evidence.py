@@ -1,0 +1,70 @@
+"""The evidence log on the API: append, list (JSON or CSV), verify, assess."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from commissioning_steps import access, evidence
+
+from ..extensions import db_session
+from ..web.evidence_log import download, evidence_csv
+from . import bp
+from .helpers import current_staff, load_json, staff_required
+from .schemas import AssessmentIn, EvidenceIn
+
+
+def entry_json(entry: evidence.EvidenceEntry, superseded_by: int | None = None) -> dict:
+    data = entry.as_dict()
+    data["kind_label"] = entry.kind_label
+    data["superseded_by"] = superseded_by
+    return data
+
+
+@bp.post("/commissions/<int:commission_id>/evidence")
+@staff_required
+def add_evidence(commission_id: int):
+    session = db_session()
+    commission = access.require(session, current_staff(), commission_id, access.WRITE)
+    data = load_json(EvidenceIn())
+    entry = evidence.record_manual(session, commission, current_staff(), step=data["step"], kind=data["kind"],
+                                   summary=data["summary"], payload=data["payload"],
+                                   supersedes=data["supersedes"])
+    session.commit()
+    return jsonify(entry_json(entry)), 201
+
+
+@bp.get("/commissions/<int:commission_id>/evidence")
+@staff_required
+def list_evidence(commission_id: int):
+    session = db_session()
+    commission = access.require(session, current_staff(), commission_id)
+    step = request.args.get("step") or None
+    rows = evidence.entries(session, commission.id, step)
+    wants_csv = request.args.get("format") == "csv" or (
+        request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv")
+    if wants_csv:
+        return download(evidence_csv(rows), "text/csv", f"commission-{commission.id}-evidence.csv")
+    if request.args.get("format") == "export":
+        return jsonify(evidence.export(session, commission))
+    replaced = evidence.superseded_by(session, commission.id)
+    return jsonify(commission_id=commission.id, count=len(rows), head=commission.evidence_head,
+                   entries=[entry_json(e, replaced.get(e.id)) for e in rows])
+
+
+@bp.get("/commissions/<int:commission_id>/evidence/verify")
+@staff_required
+def verify_evidence(commission_id: int):
+    session = db_session()
+    commission = access.require(session, current_staff(), commission_id)
+    return jsonify(evidence.verify(session, commission).as_dict())
+
+
+@bp.post("/commissions/<int:commission_id>/steps/<key>/assessments")
+@staff_required
+def add_assessment(commission_id: int, key: str):
+    session = db_session()
+    commission = access.require(session, current_staff(), commission_id, access.ASSESS)
+    data = load_json(AssessmentIn())
+    entry = evidence.record_assessment(session, commission, current_staff(), step=key, rating=data["rating"],
+                                       commentary=data["commentary"])
+    session.commit()
+    return jsonify(entry_json(entry)), 201

@@ -1,0 +1,52 @@
+"""What every API resource needs: the signed-in staff member and a validated JSON body."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import g, request
+from marshmallow import Schema, ValidationError
+
+from commissioning_steps.errors import DomainError, Invalid
+
+from ..auth import bearer_user
+from .schemas import flatten
+
+
+class ApiError(DomainError):
+    """An API-only problem with its own status (401, 400 for malformed JSON)."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        user = bearer_user()
+        if user is None:
+            raise ApiError(401, "unauthorised", "Send a valid token as 'Authorization: Bearer <token>'")
+        g.api_user = user
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def current_staff():
+    return g.api_user
+
+
+def load_json(schema: Schema, partial: bool = False) -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if body is None:
+        if not request.get_data(cache=True):
+            body = {}
+        else:
+            raise ApiError(400, "malformed_json", "The request body must be valid JSON")
+    if not isinstance(body, dict):
+        raise ApiError(400, "malformed_json", "The request body must be a JSON object")
+    try:
+        return schema.load(body, partial=partial)
+    except ValidationError as exc:
+        raise Invalid(flatten(exc.messages)) from exc

@@ -1,0 +1,72 @@
+"""Marshmallow schemas for what API clients send and receive.
+
+Input schemas reject unknown fields (marshmallow's default ``RAISE``), so a typo in a field
+name is an error the client sees, not a silently ignored value.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from commissioning_steps.evidence import KINDS
+
+
+class TokenRequest(Schema):
+    email = fields.String(required=True)
+    password = fields.String(required=True)
+
+
+class PopulationGroupIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    target_share = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=100))
+
+
+class CommissionIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    summary = fields.String(load_default="", validate=validate.Length(max=5000))
+    area = fields.String(load_default="", validate=validate.Length(max=200))
+    partners = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                           validate=validate.Length(max=50))
+    population_groups = fields.List(fields.Nested(PopulationGroupIn), load_default=list,
+                                    validate=validate.Length(max=50))
+
+
+class EvidenceIn(Schema):
+    step = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(tuple(KINDS)))
+    summary = fields.String(required=True)
+    payload = fields.Dict(keys=fields.String(), load_default=dict)
+    supersedes = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class CompleteIn(Schema):
+    override_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class MemberIn(Schema):
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+
+
+class AssessmentIn(Schema):
+    rating = fields.String(required=True)
+    commentary = fields.String(required=True)
+
+
+def flatten(messages, prefix: str = "") -> dict[str, str]:
+    """marshmallow's nested error dict as ``{"population_groups.0.name": "message"}``."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten(value, name))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = " ".join(messages)
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            flat.update(flatten(value, f"{prefix}.{i}" if prefix else str(i)))
+    else:
+        flat[prefix or "_schema"] = str(messages)
+    return flat
+
+
+__all__ = ["ValidationError", "flatten"]

@@ -1,0 +1,115 @@
+"""``flask --app engage ...`` commands: database, demo data, users, tokens, offline verification."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from commissioning_steps import evidence_chain, staff
+from commissioning_steps.errors import DomainError
+
+from .config import ROOT
+from .extensions import database
+
+
+def alembic_config():
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", current_app.config["DATABASE_URL"].replace("%", "%%"))
+    return cfg
+
+
+def upgrade_database() -> None:
+    import logging
+
+    from alembic import command
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    url = current_app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(), "head")
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Apply the migrations (creates the database if need be)."""
+        upgrade_database()
+        click.echo("Database is up to date.")
+
+    @app.cli.command("demo-data")
+    @click.option("--if-empty", is_flag=True, help="Only load when there are no staff accounts yet.")
+    def demo_data(if_empty: bool):
+        """Load demonstration accounts and commissions (never under the production configuration)."""
+        from .demo import load_demo
+
+        if not current_app.config["LOAD_DEMO_DATA"]:
+            raise click.ClickException("Demo data is never loaded under the production configuration.")
+        for line in load_demo(if_empty=if_empty):
+            click.echo(line)
+
+    users = click.Group("users", help="Staff accounts.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(staff.ROLES), required=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                  help="Prompted for when not given.")
+    def create_user(email: str, name: str, role: str, password: str):
+        """Create a staff account."""
+        from .auth import hash_password
+
+        if len(password) < 12:
+            raise click.ClickException("Use a password of at least 12 characters.")
+        session = database().session(write=True)
+        try:
+            user = staff.create_user(session, email=email, name=name, role=role, password_hash=hash_password(password))
+            session.commit()
+        except DomainError as exc:
+            raise click.ClickException("; ".join(exc.fields.values()) or exc.message) from exc
+        finally:
+            session.close()
+        click.echo(f"Created {role} account staff#{user.id} for {user.email}.")
+
+    @users.command("list")
+    def list_users():
+        """List staff accounts."""
+        from sqlalchemy import select
+
+        session = database().session()
+        for user in session.scalars(select(staff.StaffUser).order_by(staff.StaffUser.id)):
+            click.echo(f"staff#{user.id}\t{user.role}\t{user.email}\t{'active' if user.active else 'disabled'}")
+        session.close()
+
+    @app.cli.command("create-token")
+    @click.option("--email", required=True)
+    def create_token(email: str):
+        """Issue an API token for a staff account (for scripts)."""
+        session = database().session(write=True)
+        user = staff.find_by_email(session, email)
+        if user is None:
+            raise click.ClickException("No staff account has that email address.")
+        token = staff.issue_token(session, user)
+        session.commit()
+        session.close()
+        click.echo(token)
+
+    @app.cli.command("verify-evidence")
+    @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def verify_evidence(export: Path):
+        """Verify an exported evidence log offline, with no database."""
+        try:
+            document = json.loads(export.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"{export} is not a JSON export: {exc}") from exc
+        result = evidence_chain.verify_export(document)
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        sys.exit(0 if result.ok else 1)

@@ -1,0 +1,79 @@
+"""Configuration, all of it from the environment, so the same code runs a laptop demo and a
+multi-process deployment."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("ENGAGE_INSTANCE_PATH", ROOT / "instance"))
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _dev_secret_key() -> str:
+    """A development key kept in instance/, so sign-ins survive a restart of ``make run``."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENV_NAME = "development"
+    TESTING = False
+    DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'engage.sqlite3'}"
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
+    LOAD_DEMO_DATA = True
+    NODE_MODULES = Path(os.environ.get("ENGAGE_NODE_MODULES", ROOT / "node_modules"))
+    MAX_CONTENT_LENGTH = 256 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    PASSWORD_HASH_METHOD = "scrypt"
+    SERVICE_NAME = "Engage"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    LOAD_DEMO_DATA = False
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    def __init__(self) -> None:
+        key = os.environ.get("SECRET_KEY")
+        if not key or len(key) < 32:
+            raise RuntimeError("Set SECRET_KEY (at least 32 characters) in the environment for production")
+        self.SECRET_KEY = key
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SCHEDULER_ENABLED = False
+    LOAD_DEMO_DATA = False
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; never used outside them
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"
+
+
+def from_environment() -> Config:
+    name = os.environ.get("ENGAGE_CONFIG", "development").lower()
+    return {"production": ProductionConfig, "test": TestConfig}.get(name, Config)()

@@ -1,0 +1,106 @@
+"""Demonstration data for ``make run``: three staff accounts and a commission part-way along.
+
+The password is ``ENGAGE_DEMO_PASSWORD`` when set; otherwise one is generated the first time and
+kept in ``instance/demo-password`` (readable by its owner only) so every start can print it.
+Demo data is never loaded under the production configuration (see ``cli.demo_data``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Iterator
+
+from sqlalchemy import func, select
+
+from commissioning_steps import commissions, evidence, progression, staff
+from commissioning_steps.staff import StaffUser
+
+from .auth import hash_password
+from .config import INSTANCE
+from .extensions import database
+
+DEMO_ACCOUNTS = (
+    ("commissioner@example.org", "Casey Commissioner", staff.COMMISSIONER),
+    ("evaluator@example.org", "Eve Evaluator", staff.EVALUATOR),
+    ("admin@example.org", "Alex Admin", staff.ADMIN),
+)
+
+
+def demo_password() -> tuple[str, bool]:
+    """The password and whether it came from the environment."""
+    from_env = os.environ.get("ENGAGE_DEMO_PASSWORD")
+    if from_env:
+        return from_env, True
+    path = INSTANCE / "demo-password"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip(), False
+
+
+def load_demo(if_empty: bool = False) -> Iterator[str]:
+    password, from_env = demo_password()
+    session = database().session(write=True)
+    try:
+        has_staff = session.scalar(select(func.count()).select_from(StaffUser)) > 0
+        if has_staff and if_empty:
+            if from_env:  # keep the accounts usable with the password the user has just set
+                for email, _, _ in DEMO_ACCOUNTS:
+                    user = staff.find_by_email(session, email)
+                    if user and not _password_matches(user, password):
+                        user.password_hash = hash_password(password)
+                session.commit()
+            yield "Demo data is already loaded; your data is kept."
+        else:
+            _load(session, password)
+            session.commit()
+            yield "Demo data loaded."
+    finally:
+        session.close()
+    yield "Demo accounts: " + ", ".join(email for email, _, _ in DEMO_ACCOUNTS)
+    yield f"Demo password: {password}" + ("  (from ENGAGE_DEMO_PASSWORD)" if from_env else
+                                          f"  (generated, kept in {INSTANCE / 'demo-password'})")
+
+
+def _password_matches(user: StaffUser, password: str) -> bool:
+    from werkzeug.security import check_password_hash
+
+    return check_password_hash(user.password_hash, password)
+
+
+def _load(session, password: str) -> None:
+    users = {}
+    for email, name, role in DEMO_ACCOUNTS:
+        users[role] = staff.find_by_email(session, email) or staff.create_user(
+            session, email=email, name=name, role=role, password_hash=hash_password(password))
+    commissioner = users[staff.COMMISSIONER]
+    day = commissions.create_commission(session, commissioner, commissions.CommissionInput(
+        title="Future of day opportunities for adults with learning disabilities",
+        summary="Working with people who use day services, their families and carers to decide what "
+                "should replace the current day centre offer.",
+        area="London Borough of Sutton",
+        partners=["London Borough of Sutton", "South West London NHS partners", "Sutton Housing Partnership"],
+        population_groups=[("Adults with learning disabilities", 50), ("Family carers", 30),
+                            ("Support staff", 10), ("Community organisations", 10)],
+    ))
+    commissions.add_member(session, day, "evaluator@example.org", staff.EVALUATOR)
+    evidence.record_manual(session, day, commissioner, step="initiate", kind="workshop",
+                           summary="Co-design workshop at the day centre: people who use the service mapped "
+                                   "what they do in a week and what they would like to do instead.",
+                           payload={"attendance": 23})
+    evidence.record_manual(session, day, commissioner, step="initiate", kind="resident_data",
+                           summary="Eight self-advocates photographed places in the borough they use and "
+                                   "would like to use, and presented the map to the project board.",
+                           payload={"photographs": 64, "places": 31})
+    progression.complete_step(session, day, "initiate", commissioner)
+    evidence.record_manual(session, day, commissioner, step="investigate", kind="resident_quote",
+                           summary="“I want a job, not a day centre. Somewhere people know my name.”")
+    park = commissions.create_commission(session, commissioner, commissions.CommissionInput(
+        title="Rosehill Park improvements",
+        summary="Residents decide how the park's improvement budget is spent.",
+        area="Rosehill ward",
+        partners=["London Borough of Sutton"],
+        population_groups=[("Young people (under 18)", 25), ("Older residents (65+)", 25), ("Park users", 50)],
+    ))
+    commissions.add_member(session, park, "evaluator@example.org", staff.EVALUATOR)

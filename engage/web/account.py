@@ -1,0 +1,47 @@
+"""Signing in and out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..auth import authenticate
+from ..extensions import db_session
+from .forms import SignInForm
+
+bp = Blueprint("account", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only ever redirect within the site after sign-in.
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("commissions.dashboard")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("commissions.dashboard"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        result = authenticate(form.email.data, form.password.data)
+        db_session().commit()
+        if result.user:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")))
+        status = 429 if result.locked else 200
+        form.email.errors = ["Too many wrong passwords. Wait 5 minutes, then try again."] if result.locked \
+            else ["Enter a correct email address and password"]
+        form._errors = None
+    return render_template("account/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    logout_user()
+    flash("You have signed out", "success")
+    return redirect(url_for("public.home"))

@@ -1,0 +1,74 @@
+"""Friendly error pages, and domain errors turned into them.
+
+API requests get JSON instead (see ``engage.api.errors``): the choice is made by path, so an
+error raised before any view runs (a 404 for an unknown URL, a 413 body) is answered in the
+right form too.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from commissioning_steps.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
+
+log = logging.getLogger(__name__)
+
+_TITLES = {
+    400: "Sorry, there is a problem with that request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "Sorry, that action is not available here",
+    409: "That cannot be done right now",
+    413: "What you sent is too large",
+    422: "Sorry, there is a problem with what you sent",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+}
+STATUS_FOR = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, TooLarge: 413}
+
+
+def status_for(exc: DomainError) -> int:
+    if getattr(exc, "status", None):
+        return exc.status
+    for cls, status in STATUS_FOR.items():
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(status: int, message: str | None = None):
+    return render_template("errors/error.html", status=status, title=_TITLES.get(status, _TITLES[400]),
+                           message=message), status
+
+
+def init_app(app: Flask) -> None:
+    from engage.api.errors import json_error
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if _is_api():
+            return json_error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+        if isinstance(exc, CSRFError):
+            return render_error(400, "The form had expired. Go back, refresh the page and try again.")
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        status = status_for(exc)
+        if _is_api():
+            return json_error(status, exc.code, exc.message, exc.fields)
+        return render_error(status, exc.message if status not in (404,) else None)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if _is_api():
+            return json_error(500, "server_error", "Something went wrong on our side")
+        return render_error(500)

@@ -1,0 +1,89 @@
+"""WTForms for the staff pages, rendered with the GOV.UK Frontend macros."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import (
+    HiddenField, IntegerField, PasswordField, RadioField, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from commissioning_steps.evidence import ASSESSMENT_RATINGS, KINDS, MANUAL_KINDS
+
+
+class SignInForm(FlaskForm):
+    email = StringField("Email address", widget=GovTextInput(),
+                        validators=[DataRequired("Enter your email address")])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[DataRequired("Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class CommissionForm(FlaskForm):
+    title = StringField("Title", widget=GovTextInput(),
+                        validators=[DataRequired("Enter a title for the commission"),
+                                    Length(max=200, message="Title must be 200 characters or fewer")])
+    summary = TextAreaField("Summary", widget=GovTextArea(),
+                            validators=[Length(max=5000, message="Summary must be 5000 characters or fewer")])
+    area = StringField("Area", widget=GovTextInput(),
+                       validators=[Length(max=200, message="Area must be 200 characters or fewer")])
+    partners = TextAreaField("Partner organisations", widget=GovTextArea())
+    population_groups = TextAreaField("Population groups and target shares", widget=GovTextArea())
+    submit = SubmitField("Save commission", widget=GovSubmitInput())
+
+
+class EvidenceForm(FlaskForm):
+    kind = RadioField("What kind of evidence is it?", widget=GovRadioInput(),
+                      choices=[(k, KINDS[k].label) for k in MANUAL_KINDS],
+                      validators=[InputRequired("Choose the kind of evidence")])
+    summary = TextAreaField("Summary", widget=GovTextArea(),
+                            validators=[DataRequired("Enter a summary of the evidence"),
+                                        Length(max=2000, message="Summary must be 2000 characters or fewer")])
+    attendance = IntegerField("How many people attended?", widget=GovTextInput(),
+                              validators=[Optional(), NumberRange(min=0, max=100000,
+                                          message="Enter how many people attended, as a whole number")])
+    url = StringField("Document web address", widget=GovTextInput(),
+                      validators=[Optional(), URL(message="Enter the document's web address, starting with https://")])
+    supersedes = HiddenField()
+    submit = SubmitField("Add evidence", widget=GovSubmitInput())
+
+
+class CompleteStepForm(FlaskForm):
+    override_reason = TextAreaField("Reason for completing this step without evidence", widget=GovTextArea(),
+                                    validators=[Length(max=2000, message="Reason must be 2000 characters or fewer")])
+    submit = SubmitField("Complete this step", widget=GovSubmitInput())
+
+
+class MemberForm(FlaskForm):
+    email = StringField("Email address of their staff account", widget=GovTextInput(),
+                        validators=[DataRequired("Enter the email address of a staff account")])
+    role = RadioField("Role on this commission", widget=GovRadioInput(),
+                      choices=[("commissioner", "Commissioner: can change the commission"),
+                               ("evaluator", "Evaluator: reads everything, records assessments")],
+                      validators=[InputRequired("Choose a role")])
+    submit = SubmitField("Add to team", widget=GovSubmitInput())
+
+
+class AssessmentForm(FlaskForm):
+    rating = RadioField("How well does the evidence answer the practice question?", widget=GovRadioInput(),
+                        choices=[(r, r.capitalize()) for r in ASSESSMENT_RATINGS],
+                        validators=[InputRequired("Choose how well the evidence answers the question")])
+    commentary = TextAreaField("Your assessment", widget=GovTextArea(),
+                               validators=[DataRequired("Enter your assessment"),
+                                           Length(max=2000, message="Assessment must be 2000 characters or fewer")])
+    submit = SubmitField("Record assessment", widget=GovSubmitInput())
+
+
+def apply_domain_errors(form: FlaskForm, fields: dict[str, str], aliases: dict[str, str] | None = None) -> list[str]:
+    """Attach domain field errors to the form's fields; return the ones no field can show."""
+    aliases = aliases or {}
+    unplaced = []
+    for name, message in fields.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            unplaced.append(message)
+    return unplaced
