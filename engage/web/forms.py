@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     HiddenField, IntegerField, PasswordField, RadioField, StringField, SubmitField, TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from commissioning_steps.evidence import ASSESSMENT_RATINGS, KINDS, MANUAL_KINDS
@@ -36,7 +37,7 @@ class CommissionForm(FlaskForm):
 
 class EvidenceForm(FlaskForm):
     kind = RadioField("What kind of evidence is it?", widget=GovRadioInput(),
-                      choices=[(k, KINDS[k].label) for k in MANUAL_KINDS],
+                      choices=[SelectChoice(k, KINDS[k].label) for k in MANUAL_KINDS],
                       validators=[InputRequired("Choose the kind of evidence")])
     summary = TextAreaField("Summary", widget=GovTextArea(),
                             validators=[DataRequired("Enter a summary of the evidence"),
@@ -60,15 +61,15 @@ class MemberForm(FlaskForm):
     email = StringField("Email address of their staff account", widget=GovTextInput(),
                         validators=[DataRequired("Enter the email address of a staff account")])
     role = RadioField("Role on this commission", widget=GovRadioInput(),
-                      choices=[("commissioner", "Commissioner: can change the commission"),
-                               ("evaluator", "Evaluator: reads everything, records assessments")],
+                      choices=[SelectChoice("commissioner", "Commissioner: can change the commission"),
+                               SelectChoice("evaluator", "Evaluator: reads everything, records assessments")],
                       validators=[InputRequired("Choose a role")])
     submit = SubmitField("Add to team", widget=GovSubmitInput())
 
 
 class AssessmentForm(FlaskForm):
     rating = RadioField("How well does the evidence answer the practice question?", widget=GovRadioInput(),
-                        choices=[(r, r.capitalize()) for r in ASSESSMENT_RATINGS],
+                        choices=[SelectChoice(r, r.capitalize()) for r in ASSESSMENT_RATINGS],
                         validators=[InputRequired("Choose how well the evidence answers the question")])
     commentary = TextAreaField("Your assessment", widget=GovTextArea(),
                                validators=[DataRequired("Enter your assessment"),
