@@ -1,0 +1,1 @@
+"""Surveys and live polls: the domain, with no web framework."""

@@ -1,0 +1,95 @@
+"""Survey responses as CSV rows, for commissioners' spreadsheets and for open data.
+
+Rows are numbered (``response`` = 1, 2, 3 ...) instead of carrying stored ids or receipt codes:
+a receipt lets a resident find their own answer, so putting it in a file that gets emailed
+around would tie answers to people. One column per question, headed by its text (with the id
+added when two questions share a text, so columns stay distinguishable).
+
+Cells are protected against CSV formula injection. Spreadsheet programs treat a cell that
+starts with ``=``, ``+``, ``-`` or ``@`` (and tab or carriage return, which some programs strip
+before looking) as a formula, so a resident typing ``=HYPERLINK("http://evil", "Click")`` into
+a free-text box could get a formula run on a commissioner's computer. Such cells get a leading
+single quote, which spreadsheets read as "this is text" (OWASP's recommendation). Plain numbers
+such as ``-3`` are left alone: they cannot be formulas and prefixing them would turn numbers
+into text. Question texts are protected too, since commissioners write those.
+
+The rows are lists of strings; write them with ``csv.writer`` (which does the quoting).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from surveys.branching import flatten
+from surveys.question_types import get_type
+from surveys.question_types._base import fmt_number, is_number
+
+__all__ = ["FIXED_COLUMNS", "csv_rows", "format_answer", "safe_cell"]
+
+FIXED_COLUMNS = ("response", "submitted_at", "survey_version")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def csv_rows(
+    questions: Sequence[Mapping[str, Any]], responses: Iterable[Mapping[str, Any]]
+) -> Iterator[list[str]]:
+    """Yield the header row, then one row per response.
+
+    ``questions`` is the survey (questions or sections). Each response is a mapping with
+    ``answers`` (question id -> stored answer) and optionally ``submitted_at`` (a datetime or
+    text) and ``survey_version``. Questions that take no answers (Q&A) get no column.
+    """
+    columns = [q for q in flatten(questions) if q.get("type") != "qa"]
+    texts = [q["text"] for q in columns]
+    header = [
+        f"{q['text']} ({q['id']})" if texts.count(q["text"]) > 1 and q.get("id") else q["text"]
+        for q in columns
+    ]
+    yield [safe_cell(cell) for cell in (*FIXED_COLUMNS, *header)]
+    for number, response in enumerate(responses, start=1):
+        answers = response.get("answers") or {}
+        row = [
+            str(number),
+            _when(response.get("submitted_at")),
+            _plain(response.get("survey_version")),
+        ]
+        row.extend(format_answer(q, answers.get(q.get("id"))) for q in columns)
+        yield [safe_cell(cell) for cell in row]
+
+
+def format_answer(question: Mapping[str, Any], value: Any) -> str:
+    """One stored answer as spreadsheet text: "A; B" for choices, "1. A; 2. B" for rankings."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        if question.get("type") == "ranking":
+            return "; ".join(f"{i}. {item}" for i, item in enumerate(value, start=1))
+        return "; ".join(str(item) for item in value)
+    if question.get("type") == "yes_no_maybe":
+        return get_type("yes_no_maybe").label_for(question, value)
+    return _plain(value)
+
+
+def safe_cell(cell: str) -> str:
+    """Prefix a single quote to text a spreadsheet would run as a formula."""
+    if cell.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if is_number(value):
+        return fmt_number(value)
+    return str(value)
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return _plain(value)

@@ -1,0 +1,146 @@
+"""Coalescing of live tally broadcasts.
+
+Broadcasting a tally on every vote costs votes x listeners messages: a room of
+500 phones voting within a few seconds would send 250,000 messages, mostly
+stale before they arrive.  Instead a vote only marks its room dirty (O(1)),
+and a background loop asks :meth:`TallyCoalescer.due` which rooms may emit
+now.  Each room emits at most once per ``interval`` and each emission is one
+room-wide broadcast, so the work grows with the number of active rooms and
+with time, never with votes x listeners.  Phones see a tally at most
+``interval`` old, which is indistinguishable from "live".
+
+This is a plain state machine: no threads, no sleeping, no I/O.  The caller
+drives it, typically::
+
+    while True:
+        for room in coalescer.due():
+            broadcast_tally(room)          # read from the database
+        socketio.sleep(coalescer.next_deadline() or idle_poll)
+
+It is not thread-safe; call it from a single task (or guard it with a lock).
+Times passed as ``now`` must not go backwards.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+__all__ = ["TallyCoalescer"]
+
+Room = TypeVar("Room", bound=Hashable)
+
+
+class TallyCoalescer(Generic[Room]):
+    """Decides when each room's tally may be broadcast again.
+
+    Guarantees, for times that never go backwards:
+
+    * :meth:`due` never returns a room within ``interval`` of its previous
+      emission (whether that emission came from :meth:`due` or
+      :meth:`flush`);
+    * a room marked after its last emission is returned by the first call to
+      :meth:`due` at or after ``max(mark time, last emission + interval)``;
+    * :meth:`due` only returns rooms that were marked since their last
+      emission.
+    """
+
+    def __init__(
+        self,
+        interval: float = 0.2,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not interval > 0:
+            raise ValueError("interval must be positive")
+        self.interval = interval
+        self._clock = clock
+        # Ordered set of rooms with changes not yet broadcast; insertion order
+        # keeps emission order fair (oldest change first).
+        self._dirty: dict[Room, None] = {}
+        # Last emission time of rooms still cooling down.  Rooms whose
+        # cool-down has passed are dropped: for them "emitted long ago" and
+        # "never emitted" mean the same, so memory stays proportional to the
+        # rooms active within the last interval.
+        self._last: dict[Room, float] = {}
+
+    def mark(self, room: Room) -> None:
+        """Record that ``room``'s tally changed; called on every vote, so O(1)."""
+        self._dirty[room] = None
+
+    def is_dirty(self, room: Room) -> bool:
+        return room in self._dirty
+
+    def due(self, now: float | None = None) -> list[Room]:
+        """Rooms to broadcast now; their emission is recorded as done at ``now``.
+
+        The caller must broadcast every returned room: a room is not returned
+        again until it is marked again.
+        """
+        if now is None:
+            now = self._clock()
+        self._expire(now)
+        ready = [room for room in self._dirty if room not in self._last]
+        for room in ready:
+            del self._dirty[room]
+            self._last[room] = now
+        return ready
+
+    def flush(self, room: Room, now: float | None = None) -> bool:
+        """Force an emission of ``room`` now, ignoring the interval.
+
+        Used when a question closes: the caller broadcasts the final tally
+        immediately, so that the last tally after closing equals the stored
+        votes exactly, however recently the room last emitted.  Returns
+        whether the room had unbroadcast changes (the caller should broadcast
+        either way; the answer is informative).  The forced emission counts
+        as an emission: the room next emits no earlier than ``now + interval``.
+        """
+        if now is None:
+            now = self._clock()
+        was_dirty = room in self._dirty
+        self._dirty.pop(room, None)
+        self._last[room] = now
+        return was_dirty
+
+    def next_deadline(self, now: float | None = None) -> float | None:
+        """Seconds until :meth:`due` will next return something; ``None`` if nothing is dirty.
+
+        ``0.0`` means "call :meth:`due` now".  A sleeping loop should still
+        wake up when a vote arrives while it sleeps with ``None`` (or poll at
+        a modest idle rate).
+        """
+        if not self._dirty:
+            return None
+        if now is None:
+            now = self._clock()
+        soonest: float | None = None
+        for room in self._dirty:
+            last = self._last.get(room)
+            if last is None:
+                return 0.0
+            wait = self.interval - (now - last)
+            if wait <= 0:
+                return 0.0
+            if soonest is None or wait < soonest:
+                soonest = wait
+        return soonest
+
+    def forget(self, room: Room) -> None:
+        """Drop all state for ``room`` (its session ended); pending changes are discarded."""
+        self._dirty.pop(room, None)
+        self._last.pop(room, None)
+
+    def __len__(self) -> int:
+        """Number of rooms with unbroadcast changes."""
+        return len(self._dirty)
+
+    def _expire(self, now: float) -> None:
+        # Same comparison as next_deadline, so the two never disagree about
+        # whether a room is ready (floating point).
+        interval = self.interval
+        expired = [
+            room for room, last in self._last.items() if interval - (now - last) <= 0
+        ]
+        for room in expired:
+            del self._last[room]

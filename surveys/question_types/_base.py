@@ -1,0 +1,358 @@
+"""What every question type shares, so each type module only says what makes it different.
+
+A type is an object rather than a bag of functions so that the registry can hand out one thing
+that knows its definition rules, its answer rules, its tally and its chart together: the design
+rule is that adding a type touches one module, and a half-declared type should not be possible.
+
+Definitions are plain dicts (they are stored as JSON). ``normalise_definition`` is idempotent, so
+a stored definition can be normalised again after any later change to the defaults.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from surveys.errors import AnswerError, DefinitionError
+
+SURVEY = "survey"
+POLL = "poll"
+BOTH = frozenset({SURVEY, POLL})
+
+#: Branching operators, by name. The vocabulary lives here (not in ``branching``) so a type can
+#: declare which of them make sense for its answers without importing the branching module.
+OPERATORS = ("equals", "not_equals", "in", "includes", "gte", "lte", "answered")
+
+COMMON_KEYS = frozenset({"id", "type", "text", "help", "required", "show_if", "metric"})
+
+TEXT_MAX = 500
+HELP_MAX = 1000
+#: Numbers beyond this are almost certainly typing accidents, and keeping them out means sums and
+#: means can never overflow to infinity.
+NUMBER_LIMIT = 1e15
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_WHOLE_RE = re.compile(r"^[+-]?\d+$")
+_DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class QuestionType(ABC):
+    """Base for a question type. Subclasses set the class attributes and override the hooks."""
+
+    name: str = ""
+    #: Shown to commissioners, and used in messages such as "cannot be used with a rating question".
+    label: str = ""
+    contexts: frozenset[str] = frozenset({SURVEY})
+    #: Keys this type accepts beyond ``COMMON_KEYS``.
+    keys: frozenset[str] = frozenset()
+    #: Branching operators that make sense for this type's answers.
+    operators: frozenset[str] = frozenset({"answered"})
+    #: What a resident sees when they skip a required question of this type.
+    required_message: str = "Answer this question"
+    #: Types with nothing to answer (Q&A) are never required.
+    always_optional: bool = False
+
+    # -- definitions ---------------------------------------------------------------------
+
+    def normalise_definition(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Check a definition and return it with defaults filled in; raise naming every bad field."""
+        if not isinstance(raw, Mapping):
+            raise DefinitionError({"": "Give the question as a set of named fields"})
+        errors: dict[str, str] = {}
+        allowed = COMMON_KEYS | self.keys
+        for key in raw:
+            if key not in allowed:
+                errors[str(key)] = f'"{key}" is not a setting of {_article(self.label)} question'
+        out: dict[str, Any] = {}
+        if raw.get("id") is not None:
+            qid = raw["id"]
+            if not isinstance(qid, str) or not ID_RE.match(qid):
+                errors["id"] = "Use 1 to 64 letters, numbers, hyphens or underscores for the id"
+            else:
+                out["id"] = qid
+        out["type"] = self.name
+        out["text"] = _text(raw.get("text"), "text", errors)
+        help_text = raw.get("help")
+        if help_text is not None:
+            if not isinstance(help_text, str):
+                errors["help"] = "Hint text must be text"
+            elif len(help_text.strip()) > HELP_MAX:
+                errors["help"] = f"Hint text must be {HELP_MAX} characters or fewer"
+            elif help_text.strip():
+                out["help"] = help_text.strip()
+        required = raw.get("required", False)
+        if required is None:
+            required = False
+        if not isinstance(required, bool):
+            errors["required"] = "Say whether the question is required with true or false"
+        out["required"] = False if self.always_optional else required is True
+        if raw.get("show_if") is not None:
+            out["show_if"] = normalise_condition_shape(raw["show_if"], "show_if", errors)
+        if raw.get("metric") is not None:
+            metric = raw["metric"]
+            if not isinstance(metric, str) or not ID_RE.match(metric):
+                errors["metric"] = (
+                    "Use 1 to 64 letters, numbers, hyphens or underscores for the metric"
+                )
+            else:
+                out["metric"] = metric
+        self.normalise_extra(raw, out, errors)
+        if errors:
+            raise DefinitionError(errors)
+        return out
+
+    def normalise_extra(
+        self, raw: Mapping[str, Any], out: dict[str, Any], errors: dict[str, str]
+    ) -> None:
+        """Hook: check the type's own keys, write them to ``out``, record problems in ``errors``."""
+
+    def required_message_for(self, definition: Mapping[str, Any]) -> str:
+        return self.required_message
+
+    def allowed_operators(self, definition: Mapping[str, Any]) -> frozenset[str]:
+        """Branching operators a later question may use on this one (some depend on settings)."""
+        return self.operators
+
+    # -- answers -------------------------------------------------------------------------
+
+    @abstractmethod
+    def clean_answer(self, definition: Mapping[str, Any], value: Any) -> Any:
+        """Return the answer in its stored form, or raise ``AnswerError``. Not given empty values."""
+
+    def fail(self, definition: Mapping[str, Any], message: str):
+        """Raise an ``AnswerError`` keyed by the question id, so callers can place it on the form."""
+        raise AnswerError({definition.get("id") or "answer": message})
+
+    # -- results -------------------------------------------------------------------------
+
+    @abstractmethod
+    def tally(self, definition: Mapping[str, Any], values: Iterable[Any]) -> dict[str, Any]:
+        """Counts, total and percentages (plus the type's own figures) over cleaned answers."""
+
+    def chart(
+        self, definition: Mapping[str, Any], tally: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Bars in the tally's key order; the same rows serve as the table alternative."""
+        percentages = tally.get("percentages", {})
+        return [
+            {
+                "label": self.label_for(definition, key),
+                "count": count,
+                "percent": percentages.get(key, 0.0),
+            }
+            for key, count in tally.get("counts", {}).items()
+        ]
+
+    def label_for(self, definition: Mapping[str, Any], key: Any) -> str:
+        """How a tally key reads on a chart or in an export."""
+        return str(key)
+
+    def __repr__(self) -> str:
+        return f"<question type {self.name}>"
+
+
+# -- helpers shared by the type modules -----------------------------------------------------
+
+
+def answered(values: Iterable[Any]) -> list[Any]:
+    """Answers given to a tally, minus ``None`` placeholders for people who skipped the question."""
+    return [v for v in values if v is not None]
+
+
+def is_empty(value: Any) -> bool:
+    """Whether a submitted value means "not answered": None, blank text or an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple)):
+        return len(value) == 0
+    return False
+
+
+def percentages(counts: Mapping[Any, int], denominator: int) -> dict[Any, float]:
+    """Percent of ``denominator`` per key, to 1 dp.
+
+    Plain rounding, as official statistics do: the figures may not add up to exactly 100, and
+    forcing them to (largest remainder) would misstate some groups to tidy the total.
+    """
+    if not denominator:
+        return {key: 0.0 for key in counts}
+    return {key: round(100.0 * n / denominator, 1) for key, n in counts.items()}
+
+
+def mean(values: list[float]) -> float | None:
+    if not values:
+        return None
+    return round(math.fsum(values) / len(values), 2)
+
+
+def fmt_number(n: float) -> str:
+    """A number as a person would write it in a message: 5, not 5.0."""
+    if isinstance(n, float) and n.is_integer() and abs(n) < NUMBER_LIMIT:
+        return str(int(n))
+    return str(n)
+
+
+def is_number(value: Any) -> bool:
+    """A real, finite number. ``True`` is an int in Python; on a form it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value)
+
+
+def parse_number(value: Any) -> int | float | None:
+    """A finite number from a number or from form text ("7", " 2.5 "); ``None`` if it is not one.
+
+    Web forms post text, so accepting digits here saves every adapter from converting first.
+    Whole-number text becomes an ``int`` so answers keep the form they were typed in.
+    """
+    if is_number(value):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _WHOLE_RE.match(text):
+            return int(text)
+        if _DECIMAL_RE.match(text):
+            number = float(text)
+            return number if math.isfinite(number) else None
+    return None
+
+
+def parse_whole_number(value: Any) -> int | None:
+    """A whole number from an int, an integral float (3.0) or digits; ``None`` otherwise."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if isinstance(number, float):
+        if not number.is_integer() or abs(number) >= NUMBER_LIMIT:
+            return None
+        return int(number)
+    return number
+
+
+def check_text_answer(
+    qtype: QuestionType, definition: Mapping[str, Any], value: Any, max_length: int
+) -> str:
+    """Shared rules for typed answers: text, within the limit, storable.
+
+    NUL is refused because PostgreSQL text cannot hold it; everything else (including HTML) is
+    kept exactly as given and escaped where it is shown, so nothing a resident wrote is lost.
+    """
+    if not isinstance(value, str):
+        qtype.fail(definition, "Enter your answer as text")
+    if "\x00" in value:
+        qtype.fail(definition, "Answer contains a character that cannot be saved")
+    if len(value) > max_length:
+        qtype.fail(definition, f"Answer must be {max_length} characters or fewer")
+    return value
+
+
+def definition_number(
+    raw: Mapping[str, Any], key: str, errors: dict[str, str], *, whole: bool = False
+):
+    """Read an optional numeric setting (min, max) from a definition, refusing booleans and NaN."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not is_number(value) or abs(value) >= NUMBER_LIMIT:
+        errors[key] = f"Enter a number for {key}"
+        return None
+    if whole:
+        if isinstance(value, float) and not value.is_integer():
+            errors[key] = f"Enter a whole number for {key}"
+            return None
+        return int(value)
+    return value
+
+
+def definition_length(
+    raw: Mapping[str, Any], key: str, default: int, ceiling: int, errors: dict[str, str]
+) -> int:
+    """Read an optional character limit, between 1 and ``ceiling``."""
+    value = raw.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= ceiling:
+        errors[key] = f"Enter a whole number of characters from 1 to {ceiling}"
+        return default
+    return value
+
+
+def definition_bool(
+    raw: Mapping[str, Any], key: str, default: bool, errors: dict[str, str]
+) -> bool:
+    value = raw.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        errors[key] = f'Set "{key}" to true or false'
+        return default
+    return value
+
+
+def definition_label(
+    raw: Mapping[str, Any], key: str, errors: dict[str, str], limit: int = 100
+) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value.strip()) > limit:
+        errors[key] = f"Enter text of {limit} characters or fewer"
+        return None
+    return value.strip() or None
+
+
+def normalise_condition_shape(raw: Any, path: str, errors: dict[str, str]) -> dict[str, Any] | None:
+    """Check that a ``show_if`` has the right shape; ``branching`` checks what it refers to.
+
+    Only the shape can be checked here: whether the referenced question exists, comes earlier
+    and accepts the compared value needs the whole survey.
+    """
+    if not isinstance(raw, Mapping):
+        errors[path] = 'Give the condition as {"question": ..., "equals": ...}'
+        return None
+    out: dict[str, Any] = {}
+    ref = raw.get("question")
+    if not isinstance(ref, str) or not ref:
+        errors[f"{path}.question"] = "Say which earlier question this depends on"
+    else:
+        out["question"] = ref
+    ops = [key for key in raw if key != "question"]
+    unknown = [key for key in ops if key not in OPERATORS]
+    if unknown:
+        errors[path] = f'"{unknown[0]}" is not a condition; use one of: {", ".join(OPERATORS)}'
+        return None
+    if len(ops) != 1:
+        errors[path] = "Give exactly one condition, for example equals or includes"
+        return None
+    op = ops[0]
+    value = raw[op]
+    if op == "answered" and not isinstance(value, bool):
+        errors[f"{path}.answered"] = 'Set "answered" to true or false'
+    elif op == "in" and (not isinstance(value, (list, tuple)) or not value):
+        errors[f"{path}.in"] = "Give a list of at least one answer"
+    elif op in ("gte", "lte") and parse_number(value) is None:
+        errors[f"{path}.{op}"] = "Compare with a number"
+    elif op in ("equals", "not_equals", "includes") and is_empty(value):
+        errors[f"{path}.{op}"] = "Give the answer to compare with"
+    out[op] = list(value) if op == "in" and isinstance(value, (list, tuple)) else value
+    return out
+
+
+def _text(value: Any, key: str, errors: dict[str, str]) -> str:
+    if not isinstance(value, str) or not value.strip():
+        errors[key] = "Enter the question text"
+        return ""
+    text = value.strip()
+    if len(text) > TEXT_MAX:
+        errors[key] = f"Question text must be {TEXT_MAX} characters or fewer"
+    return text
+
+
+def _article(label: str) -> str:
+    word = label.lower() or "this"
+    return ("an " if word[:1] in "aeiou" else "a ") + word

@@ -1,0 +1,61 @@
+"""About you: optional questions about the person answering, to check who has been heard.
+
+Each one must say ``why`` it is asked (shown to residents), and is always optional, whatever
+the definition says: people should never have to describe themselves to have their say, and
+asking only what has a stated purpose keeps the data minimal. The categories are the ones the
+representativeness check compares against population shares.
+
+Area options must be given, because areas are local; the other categories have defaults so
+commissioners use the same groups across surveys and results can be compared.
+"""
+
+from __future__ import annotations
+
+from surveys.question_types._base import TEXT_MAX
+from surveys.question_types._options import OneOfOptions, normalise_options
+
+DEFAULT_OPTIONS = {
+    "respondent_group": ["Resident", "Carer", "Member of staff", "Community leader", "Other"],
+    "age_band": [
+        "Under 18",
+        "18 to 24",
+        "25 to 34",
+        "35 to 44",
+        "45 to 54",
+        "55 to 64",
+        "65 to 74",
+        "75 or over",
+        "Prefer not to say",
+    ],
+}
+CATEGORIES = ("area", "respondent_group", "age_band")
+
+
+class AboutYou(OneOfOptions):
+    name = "about_you"
+    label = "About you"
+    keys = frozenset({"category", "why", "options"})
+    always_optional = True
+
+    def normalise_extra(self, raw, out, errors):
+        category = raw.get("category")
+        if category not in CATEGORIES:
+            errors["category"] = "Choose what this asks about: area, respondent_group or age_band"
+        else:
+            out["category"] = category
+        why = raw.get("why")
+        if not isinstance(why, str) or not why.strip():
+            errors["why"] = "Say why you are asking this, so people can decide whether to answer"
+        elif len(why.strip()) > TEXT_MAX:
+            errors["why"] = f"The reason must be {TEXT_MAX} characters or fewer"
+        else:
+            out["why"] = why.strip()
+        options = raw.get("options")
+        if options is None:
+            if category == "area":
+                errors["options"] = "Give the areas people can choose from"
+            options = DEFAULT_OPTIONS.get(category)
+        out["options"] = normalise_options(options, errors) if options is not None else []
+
+
+TYPE = AboutYou()

@@ -1,0 +1,30 @@
+"""Q&A (live polls): the room asks the questions.
+
+Residents post questions (and up-vote them) through a separate flow with its own moderation,
+so this type only defines the prompt; there is nothing to vote on, and a vote sent here is a
+mistake worth telling the sender about rather than silently dropping.
+"""
+
+from __future__ import annotations
+
+from surveys.question_types._base import POLL, QuestionType, answered
+
+
+class QA(QuestionType):
+    name = "qa"
+    label = "Q&A"
+    contexts = frozenset({POLL})
+    operators = frozenset()
+    always_optional = True
+
+    def clean_answer(self, definition, value):
+        self.fail(definition, "Q&A takes questions, not votes: post your question instead")
+
+    def tally(self, definition, values):
+        return {"counts": {}, "total": len(answered(values)), "percentages": {}}
+
+    def chart(self, definition, tally):
+        return []
+
+
+TYPE = QA()

@@ -1,0 +1,79 @@
+"""Ranking: put every option in order.
+
+Answers must rank all options so every ballot carries the same weight in the points. Points
+are a Borda count: with k options, first place earns k-1 points and last earns 0, so n ballots
+share n*k*(k-1)/2 points. ``counts`` holds the points (what the chart shows), with
+first-choice counts and mean positions alongside, because a well-liked second choice and a
+divisive favourite can score the same points.
+"""
+
+from __future__ import annotations
+
+from surveys.question_types._base import BOTH, QuestionType, answered, percentages
+from surveys.question_types._options import match_option, normalise_options
+
+
+class Ranking(QuestionType):
+    name = "ranking"
+    label = "Ranking"
+    contexts = BOTH
+    keys = frozenset({"options"})
+    required_message = "Put the options in order"
+
+    def normalise_extra(self, raw, out, errors):
+        out["options"] = normalise_options(raw.get("options"), errors)
+
+    def clean_answer(self, definition, value):
+        options = definition["options"]
+        if not isinstance(value, (list, tuple)):
+            self.fail(definition, f"Put all {len(options)} options in order")
+        order: list[str] = []
+        for item in value:
+            option = match_option(options, item)
+            if option is None:
+                self.fail(definition, "Put only the options given in order")
+            if option in order:
+                self.fail(definition, "Use each option only once")
+            order.append(option)
+        if len(order) != len(options):
+            self.fail(definition, f"Put all {len(options)} options in order")
+        return order
+
+    def tally(self, definition, values):
+        options = list(definition["options"])
+        k = len(options)
+        points = {option: 0 for option in options}
+        first = {option: 0 for option in options}
+        position_sums = {option: 0 for option in options}
+        position_counts = {option: 0 for option in options}
+        ballots = answered(values)
+        for ballot in ballots:
+            for position, option in enumerate(ballot):
+                if option not in points:
+                    continue
+                points[option] += k - 1 - position
+                position_sums[option] += position + 1
+                position_counts[option] += 1
+            if ballot and ballot[0] in first:
+                first[ballot[0]] += 1
+        return {
+            "counts": points,
+            "total": len(ballots),
+            "percentages": percentages(points, sum(points.values())),
+            "first_choice": first,
+            "mean_position": {
+                o: round(position_sums[o] / position_counts[o], 2) if position_counts[o] else None
+                for o in options
+            },
+            "order": sorted(options, key=lambda o: (-points[o], options.index(o))),
+        }
+
+    def chart(self, definition, tally):
+        """Highest points first: the order is the result."""
+        percent = tally["percentages"]
+        return [
+            {"label": o, "count": tally["counts"][o], "percent": percent[o]} for o in tally["order"]
+        ]
+
+
+TYPE = Ranking()

@@ -1,0 +1,78 @@
+"""Rating on a short whole-number scale (1 to 5 by default, 0 to 10 allowed).
+
+The scale is capped at 0..10 because longer scales stop meaning anything to the person
+answering, and every point is tallied (zeros included) so the chart shows the shape of the
+scale rather than only the points somebody happened to choose.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from surveys.question_types._base import (
+    BOTH,
+    QuestionType,
+    answered,
+    definition_label,
+    definition_number,
+    mean,
+    parse_whole_number,
+)
+from surveys.question_types._options import option_tally
+
+SCALE_FLOOR = 0
+SCALE_CEILING = 10
+
+
+class Rating(QuestionType):
+    name = "rating"
+    label = "Rating"
+    contexts = BOTH
+    keys = frozenset({"min", "max", "min_label", "max_label"})
+    operators = frozenset({"equals", "not_equals", "in", "gte", "lte", "answered"})
+
+    def normalise_extra(self, raw, out, errors):
+        low = definition_number(raw, "min", errors, whole=True)
+        high = definition_number(raw, "max", errors, whole=True)
+        low = 1 if low is None else low
+        high = 5 if high is None else high
+        if not SCALE_FLOOR <= low <= SCALE_CEILING:
+            errors["min"] = f"The lowest point must be from {SCALE_FLOOR} to {SCALE_CEILING}"
+        elif not SCALE_FLOOR <= high <= SCALE_CEILING:
+            errors["max"] = f"The highest point must be from {SCALE_FLOOR} to {SCALE_CEILING}"
+        elif low >= high:
+            errors["max"] = "The highest point must be more than the lowest"
+        out["min"], out["max"] = low, high
+        for key in ("min_label", "max_label"):
+            text = definition_label(raw, key, errors)
+            if text:
+                out[key] = text
+
+    def required_message_for(self, definition):
+        return f"Choose a number from {definition['min']} to {definition['max']}"
+
+    def clean_answer(self, definition, value):
+        low, high = definition["min"], definition["max"]
+        number = parse_whole_number(value)
+        if number is None or not low <= number <= high:
+            self.fail(definition, f"Enter a whole number between {low} and {high}")
+        return number
+
+    def tally(self, definition, values):
+        points = range(definition["min"], definition["max"] + 1)
+        given = answered(values)
+        result = option_tally(list(points), given)
+        on_scale = [v for v in given if v in result["counts"]]
+        result["mean"] = mean(on_scale)
+        result["median"] = statistics.median(on_scale) if on_scale else None
+        return result
+
+    def label_for(self, definition, key):
+        if key == definition["min"] and definition.get("min_label"):
+            return f"{key} ({definition['min_label']})"
+        if key == definition["max"] and definition.get("max_label"):
+            return f"{key} ({definition['max_label']})"
+        return str(key)
+
+
+TYPE = Rating()

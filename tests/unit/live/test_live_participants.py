@@ -1,0 +1,59 @@
+from surveys.live.participants import PresenceCounter
+
+
+def test_counts_participants_not_sockets():
+    p = PresenceCounter()
+    assert p.connect("room", "alice", "s1") is True
+    assert p.connect("room", "alice", "s2") is False  # reload: new socket first
+    assert p.connect("room", "bob", "s3") is True
+    assert p.count("room") == 2
+    assert p.disconnect("s1") == "room"  # old socket times out later
+    assert p.count("room") == 2
+    assert p.disconnect("s2") == "room"
+    assert p.count("room") == 1
+    assert not p.is_present("room", "alice")
+    assert p.disconnect("s3") == "room"
+    assert p.count("room") == 0
+
+
+def test_unknown_sid_and_room():
+    p = PresenceCounter()
+    assert p.disconnect("nope") is None
+    assert p.count("nowhere") == 0
+    assert p.room_of("nope") is None
+
+
+def test_rooms_are_separate():
+    p = PresenceCounter()
+    p.connect("r1", "alice", "s1")
+    p.connect("r2", "alice", "s2")
+    p.connect("r2", "bob", "s3")
+    assert (p.count("r1"), p.count("r2")) == (1, 2)
+    assert p.room_of("s2") == "r2"
+
+
+def test_same_sid_joining_again_is_not_double_counted():
+    p = PresenceCounter()
+    p.connect("r1", "alice", "s1")
+    assert p.connect("r1", "alice", "s1") is False
+    assert p.count("r1") == 1
+    p.disconnect("s1")
+    assert p.count("r1") == 0
+
+
+def test_sid_moving_room_leaves_the_old_one():
+    p = PresenceCounter()
+    p.connect("r1", "alice", "s1")
+    assert p.connect("r2", "alice", "s1") is True
+    assert (p.count("r1"), p.count("r2")) == (0, 1)
+    assert p.disconnect("s1") == "r2"
+    assert p.disconnect("s1") is None
+    assert p._rooms == {} and p._by_sid == {}
+
+
+def test_sid_changing_participant():
+    p = PresenceCounter()
+    p.connect("r1", "old-token", "s1")
+    p.connect("r1", "new-token", "s1")
+    assert p.count("r1") == 1
+    assert p.is_present("r1", "new-token")
