@@ -60,7 +60,9 @@ ANSWERING_KINDS = tuple(k for k in KINDS if k != "gateway_override")
 ASSESSMENT_RATINGS = ("fully answered", "partly answered", "not answered")
 
 # The log is exported and kept for years: it must not carry residents' contact details.
-_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}", re.I)
+# Bounded repetition keeps the scan linear on long text without an "@" (an unbounded local
+# part made it quadratic: seconds of CPU for one large request).
+_EMAIL = re.compile(r"[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[a-z]{2,}", re.I)
 _PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
 
 
@@ -183,12 +185,15 @@ def append(
         fields["summary"] = f"Summary must be {MAX_SUMMARY} characters or fewer"
     if kind_def:
         fields.update(_check_payload(kind_def, payload))
-    problem = personal_details_problem(summary)
-    if problem and "summary" not in fields:
-        fields["summary"] = problem
-    problem = personal_details_problem(payload)
-    if problem and "payload" not in fields:
-        fields["payload"] = problem
+    # Only text that passed the size checks is scanned for contact details.
+    if "summary" not in fields:
+        problem = personal_details_problem(summary)
+        if problem:
+            fields["summary"] = problem
+    if kind_def and not any(k.startswith("payload") for k in fields):
+        problem = personal_details_problem(payload)
+        if problem:
+            fields["payload"] = problem
     if fields:
         raise Invalid(fields)
 
@@ -198,6 +203,10 @@ def append(
             raise Invalid({"supersedes": "No entry with that id in this commission's log"})
         if old.step != step:
             raise Invalid({"supersedes": "A correction must be recorded against the same step"})
+        if old.kind not in MANUAL_KINDS:
+            # Overrides, assessments and automatic results are not the commissioner's to correct:
+            # superseding them would hide where the journey was rushed or overrule the evaluator.
+            raise Invalid({"supersedes": f"{KINDS[old.kind].label} entries cannot be corrected by hand"})
         later = session.scalar(select(EvidenceEntry.id).where(EvidenceEntry.supersedes == supersedes))
         if later is not None:
             raise Conflict(f"Entry {supersedes} has already been corrected by entry {later}",
@@ -242,8 +251,11 @@ def record_assessment(session: Session, commission: Commission, evaluator: Staff
     step_def = journey.get_step(step)
     if step_def is not None and commission.step_status(step) != COMPLETE:
         raise Invalid({"step": f"{step_def.name} is not complete yet: assess a step once it is complete"})
-    return append(session, commission, step=step, kind="assessment", summary=commentary,
-                  payload={"rating": rating}, author=evaluator)
+    try:
+        return append(session, commission, step=step, kind="assessment", summary=commentary,
+                      payload={"rating": rating}, author=evaluator)
+    except Invalid as exc:
+        raise Invalid({("commentary" if k == "summary" else k): v for k, v in exc.fields.items()}) from exc
 
 
 def entries(session: Session, commission_id: int, step: str | None = None) -> list[EvidenceEntry]:

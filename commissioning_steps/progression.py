@@ -46,6 +46,11 @@ def complete_step(session: Session, commission: Commission, step_key: str, actor
             )
         if len(reason) < MIN_OVERRIDE_REASON:
             raise Invalid({"override_reason": f"Give a reason of at least {MIN_OVERRIDE_REASON} characters"})
+        if len(reason) > evidence.MAX_SUMMARY:
+            raise Invalid({"override_reason": f"Give a reason of {evidence.MAX_SUMMARY} characters or fewer"})
+        problem = evidence.personal_details_problem(reason)
+        if problem:
+            raise Invalid({"override_reason": problem})
         evidence.append(session, commission, step=step.key, kind="gateway_override", summary=reason,
                         payload={"evidence_entries": step.gateway.min_evidence - shortfall,
                                  "required": step.gateway.min_evidence},

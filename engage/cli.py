@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from commissioning_steps import evidence_chain, staff
 from commissioning_steps.errors import DomainError
@@ -33,7 +34,7 @@ def upgrade_database() -> None:
     url = current_app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(), "head")
+    command.upgrade(alembic_config(), "heads")
 
 
 def init_app(app: Flask) -> None:
@@ -54,7 +55,7 @@ def init_app(app: Flask) -> None:
         for line in load_demo(if_empty=if_empty):
             click.echo(line)
 
-    users = click.Group("users", help="Staff accounts.")
+    users = AppGroup("users", help="Staff accounts.")
     app.cli.add_command(users)
 
     @users.command("create")
@@ -74,7 +75,8 @@ def init_app(app: Flask) -> None:
             user = staff.create_user(session, email=email, name=name, role=role, password_hash=hash_password(password))
             session.commit()
         except DomainError as exc:
-            raise click.ClickException("; ".join(exc.fields.values()) or exc.message) from exc
+            raise click.ClickException(exc.message if exc.code == "conflict" else
+                                       "; ".join(exc.fields.values()) or exc.message) from exc
         finally:
             session.close()
         click.echo(f"Created {role} account staff#{user.id} for {user.email}.")

@@ -15,7 +15,8 @@ bp = Blueprint("account", __name__)
 
 def _safe_next(target: str | None) -> str:
     # Only ever redirect within the site after sign-in.
-    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+    if (target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target):
         return target
     return url_for("commissions.dashboard")
 

@@ -1,0 +1,103 @@
+"""Domain events: stored in the transaction, dispatched only after it commits."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from commissioning_steps import commissions, evidence, events, progression, staff
+from commissioning_steps.events import StoredEvent, bus
+
+
+def _setup(world, session):
+    user = world.user("ann@example.org", staff.COMMISSIONER)
+    commission = commissions.create_commission(session, user, commissions.CommissionInput(title="Events"))
+    session.commit()
+    return user, commission
+
+
+def test_subscriber_called_only_after_commit(world, session):
+    received = []
+    bus.subscribe("evidence.appended", received.append)
+    try:
+        user, commission = _setup(world, session)
+        entry = evidence.append(session, commission, step="initiate", kind="note",
+                                summary="Residents ran a stall at the market", author=user)
+        session.flush()
+        assert received == []
+        session.commit()
+        assert len(received) == 1
+        evt = received[0]
+        assert evt.name == "evidence.appended"
+        assert evt.commission_id == commission.id
+        assert (evt.entry_id, evt.seq, evt.step, evt.kind, evt.hash) == (entry.id, 1, "initiate", "note", entry.hash)
+    finally:
+        bus.unsubscribe("evidence.appended", received.append)
+
+
+def test_rollback_publishes_nothing_and_stores_nothing(world, session):
+    received = []
+    bus.subscribe("evidence.appended", received.append)
+    try:
+        user, commission = _setup(world, session)
+        evidence.append(session, commission, step="initiate", kind="note", summary="Never happened", author=user)
+        session.flush()
+        session.rollback()
+        assert received == []
+        # A later, unrelated commit must not release the rolled-back event either.
+        session.add(StoredEvent(name="test.marker", commission_id=None, payload={}))
+        session.commit()
+        assert received == []
+        names = session.scalars(select(StoredEvent.name)).all()
+        assert "evidence.appended" not in names
+        assert session.scalar(select(evidence.EvidenceEntry.id)) is None
+    finally:
+        bus.unsubscribe("evidence.appended", received.append)
+
+
+def test_failing_subscriber_does_not_stop_others(world, session):
+    received = []
+
+    def broken(_evt):
+        raise RuntimeError("boom")
+
+    bus.subscribe("commission.created", broken)
+    bus.subscribe("commission.created", received.append)
+    try:
+        _setup(world, session)
+        assert [e.name for e in received] == ["commission.created"]
+    finally:
+        bus.unsubscribe("commission.created", broken)
+        bus.unsubscribe("commission.created", received.append)
+
+
+def test_wildcard_subscriber_and_unsubscribe(world, session):
+    received = []
+    bus.subscribe("*", received.append)
+    try:
+        user, commission = _setup(world, session)
+        assert [e.name for e in received] == ["commission.created"]
+    finally:
+        bus.unsubscribe("*", received.append)
+    evidence.append(session, commission, step="initiate", kind="note", summary="After unsubscribing", author=user)
+    session.commit()
+    assert [e.name for e in received] == ["commission.created"]
+
+
+def test_stored_events_for_the_main_changes(world, session):
+    user, commission = _setup(world, session)
+    evidence.append(session, commission, step="initiate", kind="note", summary="Street survey planned", author=user)
+    progression.complete_step(session, commission, "initiate", user)
+    session.commit()
+    rows = session.scalars(select(StoredEvent).where(StoredEvent.commission_id == commission.id)
+                           .order_by(StoredEvent.id)).all()
+    assert [r.name for r in rows] == ["commission.created", "evidence.appended", "step.completed", "step.activated"]
+    payloads = {r.name: r.payload for r in rows}
+    assert payloads["commission.created"] == {"title": "Events"}
+    assert payloads["step.completed"] == {"step": "initiate", "overridden": False}
+    assert payloads["step.activated"] == {"step": "investigate"}
+    assert payloads["evidence.appended"]["seq"] == 1
+
+
+def test_event_payload_excludes_commission_id():
+    evt = events.StepActivated(7, "plan")
+    assert evt.payload() == {"step": "plan"}
+    assert evt.name == "step.activated"
