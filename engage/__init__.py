@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
         }),
     ])
+    app.json.sort_keys = False  # tallies and charts keep their option order
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,0 +1,251 @@
+"""Residents answering a survey: no account, one section or question per page, works without
+JavaScript, then a receipt code to see, change or delete the answers later.
+
+The receipt is kept out of URLs (it would land in browser history and proxy logs): it is typed
+into a form and held in the resident's session while they look at their answers.
+"""
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+
+from commissioning_steps.errors import Conflict, Invalid, NotFound
+from surveys import drafts, lifecycle, pages, responses
+from surveys.branching import flatten
+from surveys.errors import AnswerError
+from surveys.models import OPEN, Survey, SurveyResponse
+
+from ..extensions import db_session
+from ..rate_limits import allowed
+from .answer_forms import answers_from_form, display_answer
+
+bp = Blueprint("survey_answering", __name__)
+_DRAFTS = "survey_drafts"
+
+
+def _survey(slug: str) -> Survey:
+    try:
+        return lifecycle.by_slug(db_session(), slug)
+    except NotFound:
+        abort(404)
+
+
+def _draft(survey: Survey, create: bool = False):
+    tokens = session.get(_DRAFTS, {})
+    draft = drafts.find(db_session(), survey, tokens.get(survey.slug))
+    if draft is None and create:
+        token, draft = drafts.start(db_session(write=True), survey)
+        session[_DRAFTS] = {**tokens, survey.slug: token}
+    return draft
+
+
+def _closed_page(survey: Survey):
+    return render_template("surveys/resident/not_open.html", survey=survey), 409
+
+
+@bp.get("/s/<slug>")
+def start(slug: str):
+    survey = _survey(slug)
+    if survey.status != OPEN:
+        return _closed_page(survey)
+    return render_template("surveys/resident/start.html", survey=survey,
+                           first=pages.next_page(survey.definition, {}, None))
+
+
+@bp.post("/s/<slug>/start")
+def begin(slug: str):
+    survey = _survey(slug)
+    if survey.status != OPEN:
+        return _closed_page(survey)
+    draft = _draft(survey, create=True)
+    db_session().commit()
+    first = pages.next_page(survey.definition, draft.answers, None)
+    return redirect(url_for(".page", slug=slug, number=first.number))
+
+
+@bp.route("/s/<slug>/page/<int:number>", methods=["GET", "POST"])
+def page(slug: str, number: int):
+    survey = _survey(slug)
+    if survey.status != OPEN:
+        return _closed_page(survey)
+    draft = _draft(survey)
+    if draft is None:
+        return redirect(url_for(".start", slug=slug))
+    visible = pages.visible_pages(survey.definition, draft.answers)
+    current = next((p for p in visible if p.number == number), None)
+    if current is None:
+        return redirect(url_for(".page", slug=slug, number=visible[0].number))
+    errors: dict[str, str] = {}
+    values = draft.answers
+    if request.method == "POST":
+        submitted, errors = answers_from_form(current.questions, request.form)
+        values = {**draft.answers, **submitted}
+        if not errors:
+            try:
+                cleaned = pages.save_page(survey.definition, current, draft.answers, submitted)
+            except AnswerError as exc:
+                errors = exc.fields
+            else:
+                drafts.save(draft, cleaned)
+                db_session().commit()
+                nxt = pages.next_page(survey.definition, cleaned, current.number)
+                going_back_to_check = request.args.get("change") == "1"
+                if nxt is None or going_back_to_check:
+                    return redirect(url_for(".check", slug=slug))
+                return redirect(url_for(".page", slug=slug, number=nxt.number))
+    previous = pages.previous_page(survey.definition, draft.answers, current.number)
+    back = url_for(".page", slug=slug, number=previous.number) if previous else url_for(".start", slug=slug)
+    position = [p.number for p in visible].index(current.number) + 1
+    return render_template("surveys/resident/page.html", survey=survey, page=current, values=values,
+                           errors=errors, back=back, position=position, total=len(visible),
+                           editing=draft.response_id is not None), 422 if errors else 200
+
+
+@bp.get("/s/<slug>/check")
+def check(slug: str):
+    survey = _survey(slug)
+    if survey.status != OPEN:
+        return _closed_page(survey)
+    draft = _draft(survey)
+    if draft is None:
+        return redirect(url_for(".start", slug=slug))
+    visible = pages.visible_pages(survey.definition, draft.answers)
+    rows = [(p, q, display_answer(q, draft.answers.get(q["id"]))) for p in visible for q in p.questions]
+    return render_template("surveys/resident/check.html", survey=survey, rows=rows,
+                           submission_id=draft.token_hash[:32], editing=draft.response_id is not None,
+                           back=url_for(".page", slug=slug, number=visible[-1].number))
+
+
+@bp.post("/s/<slug>/submit")
+def submit(slug: str):
+    """Idempotent: the hidden submission id makes a double click or a refresh store one response."""
+    survey = _survey(slug)
+    if survey.status != OPEN:
+        return _closed_page(survey)
+    write = db_session(write=True)
+    draft = _draft(survey)
+    key = request.form.get("submission_id", "")[:64] or None
+    secret = current_app.config["SECRET_KEY"].encode()
+    try:
+        if draft is not None and draft.response_id is not None:
+            response = write.get(SurveyResponse, draft.response_id)
+            responses.change(write, response, draft.answers)
+            receipt = session.get("receipt")
+        else:
+            response, receipt, _ = responses.submit(write, survey, draft.answers if draft else {},
+                                                    secret=secret, submission_key=key)
+    except (Invalid, Conflict) as exc:
+        write.rollback()
+        return render_template("surveys/resident/problem.html", survey=survey, message=exc.message,
+                               fields=exc.fields), 422
+    if draft is not None:
+        write.delete(draft)
+    write.commit()
+    session[_DRAFTS] = {k: v for k, v in session.get(_DRAFTS, {}).items() if k != slug}
+    session["receipt"] = receipt
+    return redirect(url_for(".done", slug=slug))
+
+
+@bp.get("/s/<slug>/done")
+def done(slug: str):
+    survey = _survey(slug)
+    receipt = session.get("receipt")
+    if not receipt:
+        return redirect(url_for(".start", slug=slug))
+    return render_template("surveys/resident/done.html", survey=survey, receipt=receipt)
+
+
+@bp.get("/s/<slug>/qr.<fmt>")
+def qr(slug: str, fmt: str):
+    survey = _survey(slug)
+    if fmt not in ("svg", "png"):
+        abort(404)
+    link = url_for(".start", slug=survey.slug, _external=True)
+    code = segno.make(link, error="m")
+    out = io.BytesIO()
+    if fmt == "svg":
+        code.save(out, kind="svg", scale=8, border=2, title=f"QR code for {link}")
+        return Response(out.getvalue(), mimetype="image/svg+xml")
+    code.save(out, kind="png", scale=10, border=2)
+    return Response(out.getvalue(), mimetype="image/png")
+
+
+# -- your answers, by receipt ------------------------------------------------------------------
+
+
+@bp.route("/your-answers", methods=["GET", "POST"])
+def receipt_form():
+    error = None
+    if request.method == "POST":
+        if not allowed("receipt", 30):
+            return render_template("surveys/resident/receipt_form.html", error="Too many tries. Wait a minute, then try again."), 429
+        code = responses.normalise_receipt(request.form.get("receipt"))
+        if code is None:
+            error = "Enter your receipt code, like ABCD-EFGH-JKMN"
+        else:
+            try:
+                responses.find(db_session(), code)
+            except NotFound as exc:
+                error = exc.message
+            else:
+                session["receipt"] = code
+                return redirect(url_for(".your_answers"))
+    return render_template("surveys/resident/receipt_form.html", error=error,
+                           value=request.form.get("receipt", "")), 422 if error else 200
+
+
+def _my_response() -> tuple[SurveyResponse, Survey] | None:
+    receipt = session.get("receipt")
+    if not receipt:
+        return None
+    try:
+        response = responses.find(db_session(), receipt)
+    except NotFound:
+        return None
+    return response, db_session().get(Survey, response.survey_id)
+
+
+@bp.get("/your-answers/view")
+def your_answers():
+    found = _my_response()
+    if found is None:
+        return redirect(url_for(".receipt_form"))
+    response, survey = found
+    rows = [(q, display_answer(q, response.answers.get(q["id"])))
+            for q in flatten(survey.definition) if q["id"] in response.answers]
+    return render_template("surveys/resident/your_answers.html", survey=survey, response=response, rows=rows,
+                           receipt=session["receipt"], can_change=survey.status == OPEN)
+
+
+@bp.post("/your-answers/change")
+def change_answers():
+    found = _my_response()
+    if found is None:
+        return redirect(url_for(".receipt_form"))
+    response, survey = found
+    if survey.status != OPEN:
+        return _closed_page(survey)
+    token, draft = drafts.start(db_session(write=True), survey, response)
+    db_session().commit()
+    session[_DRAFTS] = {**session.get(_DRAFTS, {}), survey.slug: token}
+    first = pages.next_page(survey.definition, draft.answers, None)
+    return redirect(url_for(".page", slug=survey.slug, number=first.number))
+
+
+@bp.route("/your-answers/delete", methods=["GET", "POST"])
+def delete_answers():
+    found = _my_response()
+    if found is None:
+        return redirect(url_for(".receipt_form"))
+    response, survey = found
+    if request.method == "POST":
+        if request.form.get("confirm") != "yes":
+            return redirect(url_for(".your_answers"))
+        write = db_session(write=True)
+        responses.delete(write, write.get(SurveyResponse, response.id))
+        write.commit()
+        session.pop("receipt", None)
+        return render_template("surveys/resident/deleted.html", survey=survey)
+    return render_template("surveys/resident/delete.html", survey=survey)

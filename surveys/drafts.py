@@ -1,0 +1,48 @@
+"""Answers in progress on the resident's page-by-page form (see ``models.ResponseDraft``)."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from commissioning_steps.db import utcnow
+
+from .models import ResponseDraft, Survey, SurveyResponse
+
+LIFETIME = timedelta(hours=24)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(session: Session, survey: Survey, response: SurveyResponse | None = None) -> tuple[str, ResponseDraft]:
+    token = secrets.token_urlsafe(24)
+    draft = ResponseDraft(survey_id=survey.id, token_hash=_digest(token),
+                          answers=dict(response.answers) if response else {},
+                          response_id=response.id if response else None)
+    session.add(draft)
+    session.flush()
+    return token, draft
+
+
+def find(session: Session, survey: Survey, token: str | None) -> ResponseDraft | None:
+    if not token:
+        return None
+    draft = session.scalar(select(ResponseDraft).where(ResponseDraft.token_hash == _digest(token)))
+    if draft is None or draft.survey_id != survey.id or draft.updated_at < utcnow() - LIFETIME:
+        return None
+    return draft
+
+
+def save(draft: ResponseDraft, answers: dict[str, Any]) -> None:
+    draft.answers = answers
+    draft.updated_at = utcnow()
+
+
+def purge_expired(session: Session) -> int:
+    return session.execute(delete(ResponseDraft).where(ResponseDraft.updated_at < utcnow() - LIFETIME)).rowcount

@@ -1,0 +1,75 @@
+"""Surveys and residents' responses, as stored.
+
+A survey's questions are stored as one JSON definition (normalised by the question-type
+registry), with a ``version`` that moves whenever the definition changes, and every response
+records the version it answered. Residents are never identified: a response is found again
+only by its receipt code, of which only a SHA-256 is stored, so a copy of the database cannot
+be used to read or change anyone's answers by receipt.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from commissioning_steps.db import Base, utcnow
+
+DRAFT, OPEN, CLOSED = "draft", "open", "closed"
+STATES = (DRAFT, OPEN, CLOSED)
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    practice_question: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    privacy_notice: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    slug: Mapped[str] = mapped_column(String(16), unique=True)
+    definition: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    template: Mapped[str | None] = mapped_column(String(64))
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SurveyResponse(Base):
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("survey_id", "submission_key", name="uq_survey_responses_submission"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: SHA-256 of the form's one-time submission id or the client's Idempotency-Key.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    survey_version: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ResponseDraft(Base):
+    """Answers in progress on the page-by-page form, so the form works without JavaScript and
+    without squeezing answers into a cookie. Found by a random token kept in the resident's
+    session; purged a day after it was last touched."""
+
+    __tablename__ = "survey_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: When the draft edits an existing response (the resident came back with their receipt).
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,138 @@
+"""Residents' responses: submitted once, then seen, changed or deleted with a receipt code.
+
+Double submits are the everyday failure of web forms (a double click, a refresh, a retry after
+a time-out). Each submission carries a key (the form's one-time submission id, or an API
+client's ``Idempotency-Key``) and a second submission with the same key returns the first
+response instead of storing another. Nothing limits responses per device: a library kiosk or a
+family tablet serves many residents.
+
+The receipt is derived from that key with the server's secret (HMAC), so a retried submission
+gets the same receipt back, while only its SHA-256 is stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from commissioning_steps.db import utcnow
+from commissioning_steps.errors import Conflict, Invalid, NotFound
+from commissioning_steps.events import publish
+
+from . import branching
+from .errors import AnswerError
+from .events import ResponseChanged, ResponseDeleted, ResponseSubmitted
+from .live.join_codes import ALPHABET
+from .models import OPEN, Survey, SurveyResponse
+
+RECEIPT_LENGTH = 12  # 29**12 ~ 2**58 codes
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _format(chars: str) -> str:
+    return "-".join(chars[i:i + 4] for i in range(0, len(chars), 4))
+
+
+def new_receipt() -> str:
+    return _format("".join(secrets.choice(ALPHABET) for _ in range(RECEIPT_LENGTH)))
+
+
+def receipt_for_key(secret: bytes, survey_id: int, key: str) -> str:
+    mac = hmac.new(secret, f"receipt:{survey_id}:{key}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(mac, "big")
+    chars = []
+    for _ in range(RECEIPT_LENGTH):
+        number, index = divmod(number, len(ALPHABET))
+        chars.append(ALPHABET[index])
+    return _format("".join(chars))
+
+
+def normalise_receipt(text: str | None) -> str | None:
+    """What people type (lower case, spaces, no dashes) to the printed form, or None."""
+    if not isinstance(text, str):
+        return None
+    chars = "".join(c for c in text.upper() if c not in " -\u2010\u2011\u2012\u2013\u2014\t")
+    if len(chars) != RECEIPT_LENGTH or any(c not in ALPHABET for c in chars):
+        return None
+    return _format(chars)
+
+
+def clean_answers(survey: Survey, answers: Any) -> dict[str, Any]:
+    try:
+        return branching.clean_submission(survey.definition, answers)
+    except AnswerError as exc:
+        raise Invalid({f"answers.{k}" if k != "answers" else k: v for k, v in exc.fields.items()},
+                      "Some answers need correcting") from exc
+
+
+def _require_open(survey: Survey) -> None:
+    if survey.status != OPEN:
+        state = "has not opened yet" if survey.status == "draft" else "is closed"
+        raise Conflict(f"This survey {state}, so answers cannot be sent or changed")
+
+
+def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
+           submission_key: str | None = None) -> tuple[SurveyResponse, str, bool]:
+    """Store a response; returns (response, receipt, created). ``created`` is False when the
+    same submission key was seen before, in which case nothing new is stored."""
+    _require_open(survey)
+    key_hash = _digest(f"{survey.id}:{submission_key}") if submission_key else None
+    if key_hash:
+        existing = session.scalar(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
+                                                               SurveyResponse.submission_key == key_hash))
+        if existing is not None:
+            return existing, receipt_for_key(secret, survey.id, submission_key), False
+    cleaned = clean_answers(survey, answers)
+    receipt = receipt_for_key(secret, survey.id, submission_key) if submission_key else new_receipt()
+    response = SurveyResponse(survey_id=survey.id, receipt_hash=_digest(receipt), submission_key=key_hash,
+                              answers=cleaned, survey_version=survey.version)
+    try:
+        with session.begin_nested():
+            session.add(response)
+            session.flush()
+    except IntegrityError:
+        # The same key raced in from a second request (PostgreSQL; SQLite writers queue).
+        existing = session.scalar(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
+                                                               SurveyResponse.submission_key == key_hash))
+        if existing is None:
+            raise
+        return existing, receipt, False
+    publish(session, ResponseSubmitted(survey.commission_id, survey.id))
+    return response, receipt, True
+
+
+def find(session: Session, receipt: str | None) -> SurveyResponse:
+    canonical = normalise_receipt(receipt)
+    response = session.scalar(select(SurveyResponse).where(SurveyResponse.receipt_hash == _digest(canonical))) \
+        if canonical else None
+    if response is None:
+        raise NotFound("No answers match that receipt code. Check it and try again.")
+    return response
+
+
+def change(session: Session, response: SurveyResponse, answers: Any) -> SurveyResponse:
+    survey = session.get(Survey, response.survey_id)
+    _require_open(survey)
+    response.answers = clean_answers(survey, answers)
+    response.survey_version = survey.version
+    response.updated_at = utcnow()
+    session.flush()
+    publish(session, ResponseChanged(survey.commission_id, survey.id))
+    return response
+
+
+def delete(session: Session, response: SurveyResponse) -> None:
+    """Residents may delete their answers at any time, even after closing: the evidence entry
+    written at closing holds only totals, which identify nobody."""
+    survey = session.get(Survey, response.survey_id)
+    session.delete(response)
+    session.flush()
+    publish(session, ResponseDeleted(survey.commission_id, survey.id))
