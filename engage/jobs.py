@@ -25,25 +25,52 @@ scheduler: BackgroundScheduler | None = None
 
 def purge_expired_tokens() -> int:
     """Expired API tokens are useless; deleting them keeps the table small."""
+    removed = _in_session(lambda s: s.execute(delete(ApiToken).where(ApiToken.expires_at <= utcnow())).rowcount)
+    log.info("purged %s expired API tokens", removed)
+    return removed
+
+
+def _in_session(work):
     with _app.app_context():
         session = _app.extensions["engage.db"].session(write=True)
         try:
-            removed = session.execute(delete(ApiToken).where(ApiToken.expires_at <= utcnow())).rowcount
+            result = work(session)
             session.commit()
+            return result
         finally:
             session.close()
-    log.info("purged %s expired API tokens", removed)
-    return removed
+
+
+def apply_survey_schedules() -> dict:
+    """Open and close surveys whose time has come. The times live on the survey rows, so a
+    restart (or a deploy) loses no schedule: the next run after start-up catches up."""
+    from surveys import lifecycle
+
+    done = _in_session(lifecycle.apply_schedules)
+    if done["opened"] or done["closed"]:
+        log.info("survey schedules: opened %s, closed %s", done["opened"], done["closed"])
+    return done
+
+
+def purge_expired_drafts() -> int:
+    """Half-finished survey answers are kept a day, then removed."""
+    from surveys import drafts
+
+    return _in_session(drafts.purge_expired)
 
 
 @dataclass(frozen=True)
 class RecurringJob:
     id: str
     func: Callable[[], object]
-    minutes: int
+    seconds: int
 
 
-RECURRING_JOBS = (RecurringJob("purge-expired-tokens", purge_expired_tokens, minutes=60),)
+RECURRING_JOBS = (
+    RecurringJob("apply-survey-schedules", apply_survey_schedules, seconds=30),
+    RecurringJob("purge-expired-drafts", purge_expired_drafts, seconds=3600),
+    RecurringJob("purge-expired-tokens", purge_expired_tokens, seconds=3600),
+)
 
 
 def start(app: Flask) -> BackgroundScheduler:
@@ -54,8 +81,9 @@ def start(app: Flask) -> BackgroundScheduler:
     engine = app.extensions["engage.db"].engine
     scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=engine)}, timezone="UTC")
     for job in RECURRING_JOBS:
-        scheduler.add_job(job.func, "interval", minutes=job.minutes, id=job.id, replace_existing=True,
-                          coalesce=True, max_instances=1)
+        scheduler.add_job(job.func, "interval", seconds=job.seconds, id=job.id, replace_existing=True,
+                          coalesce=True, max_instances=1, misfire_grace_time=None)
     scheduler.start()
+    apply_survey_schedules()  # catch up at once on anything due while the app was down
     log.info("scheduler started with %d recurring jobs", len(RECURRING_JOBS))
     return scheduler
