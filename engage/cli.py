@@ -17,6 +17,9 @@ from .extensions import database
 
 
 def alembic_config():
+    import logging
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig(str(ROOT / "alembic.ini"))
@@ -28,9 +31,9 @@ def alembic_config():
 def upgrade_database() -> None:
     import logging
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # before import: it logs while loading
     from alembic import command
 
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     url = current_app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -104,3 +104,41 @@ def _load(session, password: str) -> None:
         population_groups=[("Young people (under 18)", 25), ("Older residents (65+)", 25), ("Park users", 50)],
     ))
     commissions.add_member(session, park, "evaluator@example.org", staff.EVALUATOR)
+    _demo_surveys(session, day, commissioner)
+
+
+def _demo_surveys(session, commission, commissioner) -> None:
+    """An open survey with a few answers, and a partners' questionnaire in draft."""
+    from flask import current_app
+
+    from surveys import lifecycle, responses
+
+    groups = [g.name for g in commission.population_groups]
+    survey = lifecycle.create_survey(session, commission, commissioner, lifecycle.SurveyInput(
+        title="Day opportunities: what matters to you", step="investigate",
+        description="We want to know what you do in the day now and what you would like to do instead. "
+                    "Your answers help decide what replaces the day centre.",
+        items=[
+            {"id": "uses", "type": "yes_no_maybe", "text": "Do you go to a day centre now?", "required": True},
+            {"id": "likes", "type": "multiple_choice", "text": "What do you like doing there?",
+             "options": ["Art", "Cooking", "Music", "Sport", "Seeing friends"], "max": 3,
+             "show_if": {"question": "uses", "equals": "yes"}},
+            {"id": "safe", "type": "rating", "text": "How safe do you feel getting there?", "min": 1, "max": 5,
+             "min_label": "Not safe", "max_label": "Very safe"},
+            {"id": "agree", "type": "agreement", "text": "I would like to spend more time in the community."},
+            {"id": "ideas", "type": "free_text", "text": "What would you like to do instead?", "max_length": 1000},
+            {"id": "group", "type": "about_you", "category": "respondent_group", "text": "Which of these are you?",
+             "why": "So we can check we have heard from everyone the service is for.", "options": groups},
+        ]))
+    lifecycle.open_survey(session, survey)
+    secret = current_app.config["SECRET_KEY"].encode()
+    for answers in (
+        {"uses": "yes", "likes": ["Art", "Seeing friends"], "safe": 4, "agree": "Strongly agree",
+         "ideas": "Work at the garden centre", "group": groups[0]},
+        {"uses": "yes", "likes": ["Cooking"], "safe": 2, "agree": "Agree", "group": groups[0]},
+        {"uses": "no", "safe": 3, "agree": "Neither agree nor disagree", "ideas": "A drama group", "group": groups[1]},
+        {"uses": "maybe", "safe": 5, "agree": "Agree", "group": groups[2]},
+    ):
+        responses.submit(session, survey, answers, secret=secret)
+    lifecycle.create_survey(session, commission, commissioner,
+                            lifecycle.SurveyInput(template="collaborative_appetite", step="investigate"))
