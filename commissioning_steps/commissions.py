@@ -42,7 +42,7 @@ class Commission(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     population_groups: Mapped[list["PopulationGroup"]] = relationship(
-        order_by="PopulationGroup.position", cascade="all, delete-orphan", lazy="selectin"
+        order_by="PopulationGroup.position", cascade="all, delete-orphan"
     )
 
     @property

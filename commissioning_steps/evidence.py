@@ -215,21 +215,26 @@ def append(
     # Lock the commission row (PostgreSQL) so two appends cannot both claim the same place in
     # the chain; on SQLite the write transaction is already exclusive. The unique (commission,
     # seq) constraint is the last line of defence either way.
+    # Only the chain's two columns are read, under the lock: the rest of the commission is not
+    # needed here, and reloading it (with its population groups) was most of an append's cost.
     session.flush()
-    locked = session.get(Commission, commission.id, with_for_update=True, populate_existing=True)
+    count, head = session.execute(
+        select(Commission.evidence_count, Commission.evidence_head)
+        .where(Commission.id == commission.id).with_for_update()
+    ).one()
     entry = EvidenceEntry(
-        commission_id=locked.id, seq=locked.evidence_count + 1, step=step,
+        commission_id=commission.id, seq=count + 1, step=step,
         practice_question=step_def.practice_question, journey_version=journey.JOURNEY_VERSION,
         kind=kind, summary=summary, payload=payload,
         author=author.reference if author else SYSTEM_AUTHOR, author_id=author.id if author else None,
-        source=source, recorded_at=utcnow(), supersedes=supersedes, prev_hash=locked.evidence_head,
+        source=source, recorded_at=utcnow(), supersedes=supersedes, prev_hash=head,
     )
     entry.hash = evidence_chain.entry_hash(entry.as_dict())
     session.add(entry)
+    commission.evidence_count = entry.seq
+    commission.evidence_head = entry.hash
     session.flush()
-    locked.evidence_count = entry.seq
-    locked.evidence_head = entry.hash
-    publish(session, EvidenceAppended(locked.id, entry.id, entry.seq, step, kind, source, entry.hash))
+    publish(session, EvidenceAppended(commission.id, entry.id, entry.seq, step, kind, source, entry.hash))
     return entry
 
 
