@@ -6,14 +6,17 @@ are never written to the database or the logs.
 """
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timezone
 
 from flask import Response, current_app, jsonify, request, url_for
 from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
 from commissioning_steps import access
 from commissioning_steps.commissions import Commission
-from commissioning_steps.errors import Forbidden
+from commissioning_steps.errors import Conflict, Forbidden, Invalid
 from surveys import exports, lifecycle, responses, results
 from surveys.branching import flatten
 from surveys.models import OPEN, Survey, SurveyResponse
@@ -148,8 +151,6 @@ def close_survey(survey_id: int):
 
 
 def _all_responses(survey_id: int) -> list[SurveyResponse]:
-    from sqlalchemy import select
-
     return list(db_session().scalars(select(SurveyResponse).where(SurveyResponse.survey_id == survey_id)
                                      .order_by(SurveyResponse.submitted_at, SurveyResponse.id)))
 
@@ -170,9 +171,6 @@ def survey_results(survey_id: int):
 
 
 def csv_response(survey: Survey, rows: list[SurveyResponse]) -> Response:
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out)
     data = [{"answers": r.answers, "submitted_at": r.submitted_at, "survey_version": r.survey_version}
@@ -195,8 +193,6 @@ def public_survey(slug: str):
     """What a native app or kiosk needs to show an open survey."""
     survey = lifecycle.by_slug(db_session(), slug)
     if survey.status != OPEN:
-        from commissioning_steps.errors import Conflict
-
         raise Conflict("This survey is not open")
     return jsonify(id=survey.id, title=survey.title, description=survey.description,
                    privacy_notice=survey.privacy_notice, version=survey.version,
@@ -211,8 +207,6 @@ def submit_response(survey_id: int):
     data = load_json(AnswersIn())
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not (1 <= len(key) <= 200):
-        from commissioning_steps.errors import Invalid
-
         raise Invalid({"Idempotency-Key": "Send an Idempotency-Key of 1 to 200 characters"})
     response, receipt, created = responses.submit(session, survey, data["answers"], secret=_secret(),
                                                   submission_key=key)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from commissioning_steps import access, commissions, evidence, journey, progression
-from commissioning_steps.errors import Conflict, Invalid
+from commissioning_steps.errors import Conflict, Invalid, NotFound
 
 from ..extensions import db_session
 from .forms import (
@@ -152,7 +152,7 @@ def _correcting(commission, form):
     if raw and str(raw).isdigit():
         try:
             return evidence.get_entry(db_session(), commission.id, int(raw))
-        except Exception:  # noqa: BLE001 - a stale link simply shows no correction banner
+        except NotFound:  # a stale link simply shows no correction banner
             return None
     return None
 

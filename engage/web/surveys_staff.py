@@ -2,9 +2,10 @@
 preview; results with charts, segmentation and representativeness (evaluators read them too)."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from commissioning_steps.errors import Conflict, Invalid
 from surveys import lifecycle, results, templates
 from surveys.branching import flatten
 from surveys.models import DRAFT, Survey, SurveyResponse
+from surveys.pages import all_pages
 from surveys.question_types import OPERATORS, SURVEY, types_for
 
 from ..api.surveys import csv_response
@@ -261,8 +263,6 @@ def preview(commission_id: int, survey_id: int):
 
 
 def _sections(survey):
-    from surveys.pages import all_pages
-
     return all_pages(survey.definition)
 
 
@@ -289,10 +289,6 @@ def results_csv(commission_id: int, survey_id: int):
 
 @bp.get("/<int:survey_id>/results.json")
 def results_json(commission_id: int, survey_id: int):
-    import json
-
-    from flask import Response
-
     commission, survey = _load(commission_id, survey_id)
     rows = _responses(survey)
     figures = results.survey_results(survey, rows, commission.population_groups)
