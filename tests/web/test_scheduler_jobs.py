@@ -1,0 +1,60 @@
+"""The scheduler: jobs are declared once, stored in the database's job store (so a restart keeps
+them), and the start-up run catches up on surveys whose time came while the app was down."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from commissioning_steps.db import utcnow
+from engage import create_app, jobs
+from surveys import lifecycle
+from surveys.models import Survey
+
+
+def _stop():
+    if jobs.scheduler is not None:
+        jobs.scheduler.shutdown(wait=False)
+    jobs.scheduler = None
+
+
+def test_recurring_jobs_are_stored_and_survive_a_restart(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    try:
+        started = jobs.start(app)
+        assert {j.id for j in started.get_jobs()} == {j.id for j in jobs.RECURRING_JOBS}
+    finally:
+        _stop()
+    # A new process: read the job store straight from the database.
+    again = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=database_url)})
+    again.start(paused=True)
+    try:
+        assert {j.id for j in again.get_jobs()} == {"apply-survey-schedules", "purge-expired-drafts",
+                                                   "purge-expired-tokens"}
+    finally:
+        again.shutdown(wait=False)
+
+
+def test_start_up_catches_up_on_surveys_due_while_down(database_url, world, app):
+    from commissioning_steps import staff
+
+    owner = world.user("sched@example.org", staff.COMMISSIONER)
+    commission = world.commission(owner)
+    s = app.extensions["engage.db"].session(write=True)
+    survey = lifecycle.create_survey(s, commission, owner, lifecycle.SurveyInput(
+        title="Scheduled", step="initiate", items=[{"type": "yes_no_maybe", "text": "Well?"}],
+        opens_at=utcnow() + timedelta(minutes=5)))
+    s.commit()
+    # Time passes while no process runs the scheduler.
+    s.execute(Survey.__table__.update().where(Survey.id == survey.id).values(opens_at=utcnow() - timedelta(minutes=1)))
+    s.commit()
+    s.close()
+    restarted = create_app({"DATABASE_URL": database_url})
+    try:
+        jobs.start(restarted)
+    finally:
+        _stop()
+    check = restarted.extensions["engage.db"].session()
+    assert check.get(Survey, survey.id).status == "open"
+    check.close()
