@@ -185,17 +185,23 @@ def append(
         fields["summary"] = f"Summary must be {MAX_SUMMARY} characters or fewer"
     if kind_def:
         fields.update(_check_payload(kind_def, payload))
-    # Only text that passed the size checks is scanned for contact details.
-    if "summary" not in fields:
+    # Only text that passed the size checks is scanned for contact details, and only what staff
+    # type by hand: automatic entries carry counts and the survey's or poll's own wording (which
+    # may rightly include, say, a helpline number), never residents' words.
+    if "summary" not in fields and source == MANUAL:
         problem = personal_details_problem(summary)
         if problem:
             fields["summary"] = problem
-    if kind_def and not any(k.startswith("payload") for k in fields):
+    if kind_def and source == MANUAL and not any(k.startswith("payload") for k in fields):
         problem = personal_details_problem(payload)
         if problem:
             fields["payload"] = problem
     if fields:
         raise Invalid(fields)
+    # Hash exactly what the database will give back: JSON object keys are always strings (a
+    # rating tally's 1..10 keys would otherwise sort differently once stored, and the entry
+    # would no longer verify).
+    payload = json.loads(json.dumps(payload, allow_nan=False))
 
     if supersedes is not None:
         old = session.get(EvidenceEntry, supersedes)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from commissioning_steps import evidence, journey
 from commissioning_steps.commissions import NOT_STARTED, Commission
 from commissioning_steps.db import utcnow
-from commissioning_steps.errors import Conflict, Invalid, NotFound
+from commissioning_steps.errors import Conflict, DomainError, Invalid, NotFound
 from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
 
@@ -43,7 +43,8 @@ class SurveyInput:
     template: str | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
-    clear_schedule: bool = False
+    clear_opens_at: bool = False
+    clear_closes_at: bool = False
 
 
 DEFAULT_PRIVACY_NOTICE = (
@@ -182,8 +183,8 @@ def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey
             items = normalise_items(data.items)
         except Invalid as exc:
             fields.update(exc.fields)
-    opens_at = None if data.clear_schedule else (data.opens_at or survey.opens_at)
-    closes_at = None if data.clear_schedule else (data.closes_at or survey.closes_at)
+    opens_at = None if data.clear_opens_at else (data.opens_at or survey.opens_at)
+    closes_at = None if data.clear_closes_at else (data.closes_at or survey.closes_at)
     if data.opens_at or data.closes_at:
         fields.update(_check_schedule(opens_at, closes_at, utcnow()))
     if fields:
@@ -266,8 +267,12 @@ def apply_schedules(session: Session, now: datetime | None = None) -> dict[str, 
     due_close = session.scalars(select(Survey).where(Survey.status == OPEN, Survey.closes_at.is_not(None),
                                                      Survey.closes_at <= now))
     for survey in list(due_close):
-        close_survey(session, survey)
-        done["closed"].append(survey.id)
+        try:
+            with session.begin_nested():
+                close_survey(session, survey)
+            done["closed"].append(survey.id)
+        except DomainError as exc:
+            log.warning("survey %s not closed on schedule: %s", survey.id, exc.message)
     return done
 
 

@@ -91,3 +91,11 @@ def next_page(definition, answers: Mapping[str, Any], current: int | None) -> Pa
 def previous_page(definition, answers: Mapping[str, Any], current: int) -> Page | None:
     before = [p for p in visible_pages(definition, answers) if p.number < current]
     return before[-1] if before else None
+
+
+def first_incomplete_page(definition, answers: Mapping[str, Any]) -> Page | None:
+    """The first visible page with a required question still unanswered (None when complete)."""
+    for page in visible_pages(definition, answers):
+        if any(q.get("required") and q["id"] not in answers for q in page.questions):
+            return page
+    return None

@@ -85,11 +85,10 @@ def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
     same submission key was seen before, in which case nothing new is stored."""
     _require_open(survey)
     key_hash = _digest(f"{survey.id}:{submission_key}") if submission_key else None
-    if key_hash:
-        existing = session.scalar(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
-                                                               SurveyResponse.submission_key == key_hash))
-        if existing is not None:
-            return existing, receipt_for_key(secret, survey.id, submission_key), False
+    if submission_key:
+        seen = find_submitted(session, survey, submission_key, secret=secret)
+        if seen is not None:
+            return seen[0], seen[1], False
     cleaned = clean_answers(survey, answers)
     receipt = receipt_for_key(secret, survey.id, submission_key) if submission_key else new_receipt()
     response = SurveyResponse(survey_id=survey.id, receipt_hash=_digest(receipt), submission_key=key_hash,
@@ -107,6 +106,15 @@ def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
         return existing, receipt, False
     publish(session, ResponseSubmitted(survey.commission_id, survey.id))
     return response, receipt, True
+
+
+def find_submitted(session: Session, survey: Survey, submission_key: str, *,
+                   secret: bytes) -> tuple[SurveyResponse, str] | None:
+    """The response already stored for this submission key, with its receipt, if any."""
+    existing = session.scalar(select(SurveyResponse).where(
+        SurveyResponse.survey_id == survey.id,
+        SurveyResponse.submission_key == _digest(f"{survey.id}:{submission_key}")))
+    return (existing, receipt_for_key(secret, survey.id, submission_key)) if existing else None
 
 
 def find(session: Session, receipt: str | None) -> SurveyResponse:

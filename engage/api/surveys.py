@@ -57,8 +57,8 @@ def _input(data: dict) -> lifecycle.SurveyInput:
         title=data.get("title"), step=data.get("step"), description=data.get("description"),
         privacy_notice=data.get("privacy_notice"), items=items, template=data.get("template"),
         opens_at=data.get("opens_at"), closes_at=data.get("closes_at"),
-        clear_schedule=("opens_at" in data and data["opens_at"] is None and "closes_at" in data
-                        and data["closes_at"] is None),
+        clear_opens_at="opens_at" in data and data["opens_at"] is None,
+        clear_closes_at="closes_at" in data and data["closes_at"] is None,
     )
 
 

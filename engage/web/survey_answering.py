@@ -91,8 +91,10 @@ def page(slug: str, number: int):
                 drafts.save(draft, cleaned)
                 db_session().commit()
                 nxt = pages.next_page(survey.definition, cleaned, current.number)
-                going_back_to_check = request.args.get("change") == "1"
-                if nxt is None or going_back_to_check:
+                if request.args.get("change") == "1":
+                    # Back to the check page, unless the change revealed a question still to answer.
+                    nxt = pages.first_incomplete_page(survey.definition, cleaned)
+                if nxt is None:
                     return redirect(url_for(".check", slug=slug))
                 return redirect(url_for(".page", slug=slug, number=nxt.number))
     previous = pages.previous_page(survey.definition, draft.answers, current.number)
@@ -128,20 +130,27 @@ def submit(slug: str):
     draft = _draft(survey)
     key = request.form.get("submission_id", "")[:64] or None
     secret = current_app.config["SECRET_KEY"].encode()
+    if draft is None:
+        # A second click or a refresh after the first went through: show the same receipt.
+        # With no draft and no stored submission, the answers have expired: start again.
+        seen = responses.find_submitted(write, survey, key, secret=secret) if key else None
+        if seen is None:
+            return redirect(url_for(".start", slug=slug))
+        session["receipt"] = seen[1]
+        return redirect(url_for(".done", slug=slug))
     try:
-        if draft is not None and draft.response_id is not None:
+        if draft.response_id is not None:
             response = write.get(SurveyResponse, draft.response_id)
             responses.change(write, response, draft.answers)
             receipt = session.get("receipt")
         else:
-            response, receipt, _ = responses.submit(write, survey, draft.answers if draft else {},
-                                                    secret=secret, submission_key=key)
+            response, receipt, _ = responses.submit(write, survey, draft.answers, secret=secret,
+                                                    submission_key=key)
     except (Invalid, Conflict) as exc:
         write.rollback()
         return render_template("surveys/resident/problem.html", survey=survey, message=exc.message,
                                fields=exc.fields), 422
-    if draft is not None:
-        write.delete(draft)
+    write.delete(draft)
     write.commit()
     session[_DRAFTS] = {k: v for k, v in session.get(_DRAFTS, {}).items() if k != slug}
     session["receipt"] = receipt

@@ -217,7 +217,7 @@ def schedule(commission_id: int, survey_id: int):
         return _manage_page(commission, survey, {"opens_at": "The survey is already open"}, form, 422)
     try:
         lifecycle.update_survey(session, survey, lifecycle.SurveyInput(
-            opens_at=opens_at, closes_at=closes_at, clear_schedule=not opens_at and not closes_at))
+            opens_at=opens_at, closes_at=closes_at, clear_opens_at=not opens_at, clear_closes_at=not closes_at))
         session.commit()
     except (Invalid, Conflict) as exc:
         session.rollback()
