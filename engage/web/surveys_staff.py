@@ -199,6 +199,24 @@ def delete_question(commission_id: int, survey_id: int, qid: str):
     return redirect(url_for(".manage", commission_id=commission.id, survey_id=survey.id) + "#questions")
 
 
+@bp.post("/<int:survey_id>/details")
+def details(commission_id: int, survey_id: int):
+    commission, survey = _load(commission_id, survey_id, access.WRITE)
+    session = db_session()
+    form = request.form
+    try:
+        lifecycle.update_survey(session, survey, lifecycle.SurveyInput(
+            title=form.get("title", ""), description=form.get("description", ""),
+            privacy_notice=form.get("privacy_notice", "")))
+        session.commit()
+    except (Invalid, Conflict) as exc:
+        session.rollback()
+        session.refresh(survey)
+        return _manage_page(commission, survey, exc.fields or {"title": exc.message}, form, 422)
+    flash("Survey details saved", "success")
+    return redirect(url_for(".manage", commission_id=commission.id, survey_id=survey.id))
+
+
 def _when(value: str | None) -> datetime | None:
     value = (value or "").strip()
     return datetime.fromisoformat(value) if value else None

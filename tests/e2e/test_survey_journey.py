@@ -135,6 +135,10 @@ def test_commissioner_reads_results_exports_and_closes(server, new_context):
     page.get_by_role("button", name="Show breakdown").click()
     segmented = page.get_by_role("table", name=re.compile("How safe do you feel getting there\\?, by Which of these are you\\?"))
     expect(segmented.get_by_role("row", name=re.compile("^Support staff"))).to_contain_text("1 (100%)")
+    # ... drawn as a segmented chart too: one stacked bar per group, its legend naming the answers.
+    chart = page.locator("#segments-safe-caption").locator("xpath=..")
+    expect(chart.locator("svg .engage-chart__seg")).to_have_count(2)
+    expect(chart.locator(".engage-legend")).to_contain_text("5")
     assert_accessible(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()

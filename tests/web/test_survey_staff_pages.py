@@ -371,3 +371,16 @@ def test_results_downloads(signed_in, answered):
     json_response = signed_in.get(f"{answered}/results.json")
     assert json_response.status_code == 200
     assert json_response.json["responses"] == 5 and len(json_response.json["answers"]) == 5
+
+
+def test_details_form_changes_title_description_and_notice(app, signed_in, blank):
+    client, base = signed_in, blank
+    response = client.post(base + "/details", data={"title": "", "description": "x", "privacy_notice": ""})
+    assert response.status_code == 422
+    assert "Enter a title" in _html(response)
+    response = client.post(base + "/details", data={"title": "Parks, renamed", "description": "Read this first.",
+                                                    "privacy_notice": "Only totals are published."})
+    assert response.status_code == 302
+    survey = _survey(app, int(base.rsplit("/", 1)[1]))
+    assert (survey.title, survey.description, survey.privacy_notice) == (
+        "Parks, renamed", "Read this first.", "Only totals are published.")
