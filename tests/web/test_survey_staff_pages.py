@@ -325,7 +325,7 @@ def test_results_page_shows_charts_as_tables(signed_in, answered):
     html = _html(response)
     assert re.search(r'id="response-count"><strong>5</strong> responses', html)
     assert "Per cent" in html and "<svg" in html
-    rows = _table_rows(html, "Which park?: figures")
+    rows = _table_rows(html, "Figures for “Which park?”")
     assert rows[1:] == [["Rosehill", "2", "40.0%"], ["Meadow", "3", "60.0%"]]
     # free text is listed, escaped
     assert "More benches please" in html
