@@ -53,7 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     from . import auth as _auth  # noqa: F401  (registers the user loader)
-    from . import api, cli, web
+    from . import api, cli, realtime, web
 
     web.init_app(app)
     api.init_app(app)
@@ -62,8 +62,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app,
         async_mode="threading",
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        max_http_buffer_size=16 * 1024,
+        max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         logger=False,
         engineio_logger=False,
     )
+    realtime.init_app(app)
     return app

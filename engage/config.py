@@ -44,6 +44,12 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     SERVICE_NAME = "Engage"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Live polls (docs/live-protocol.md): events over LIVE_MAX_EVENT_BYTES get a payload_too_large
+    # answer; packets over SOCKETIO_MAX_HTTP_BUFFER_SIZE are refused by the transport itself.
+    LIVE_MAX_EVENT_BYTES = 16 * 1024
+    SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
+    LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
+    LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster by hand
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()

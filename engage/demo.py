@@ -105,6 +105,22 @@ def _load(session, password: str) -> None:
     ))
     commissions.add_member(session, park, "evaluator@example.org", staff.EVALUATOR)
     _demo_surveys(session, day, commissioner)
+    _demo_live_session(session, day, commissioner)
+
+
+def _demo_live_session(session, commission, commissioner) -> None:
+    """A live session ready for a meeting: open its first question from the presenter screen."""
+    from surveys.live import sessions
+
+    sessions.create_session(session, commission, commissioner, title="Day opportunities drop-in, Sutton library",
+                            step="investigate", questions=[
+        {"type": "multiple_choice", "text": "What should the new service offer first?", "multiple": False,
+         "options": ["Paid work and volunteering", "Art, music and drama", "Sport and keeping well",
+                     "Learning new skills"]},
+        {"type": "rating", "text": "How well does the current day centre work for you?", "min": 1, "max": 5},
+        {"type": "word_cloud", "text": "One word for a good day out"},
+        {"type": "qa", "text": "Your questions for the commissioning team"},
+    ])
 
 
 def _demo_surveys(session, commission, commissioner) -> None:

@@ -36,7 +36,9 @@ def main() -> None:
     _Server(app, {
         "bind": f"{host}:{port}",
         "workers": 1,
-        "threads": int(os.environ.get("THREADS", "64")),
+        # Each connected phone holds a thread (a WebSocket while open, a long-poll while it
+        # waits), so the default allows a full hall; idle threads cost memory, not CPU.
+        "threads": int(os.environ.get("THREADS", "512")),
         "worker_class": "gthread",
         "timeout": 0,  # long-polling and websockets hold requests open
         "accesslog": os.environ.get("ACCESS_LOG"),

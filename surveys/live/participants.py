@@ -75,3 +75,7 @@ class PresenceCounter:
 
     def is_present(self, room: Hashable, participant: Hashable) -> bool:
         return participant in self._rooms.get(room, ())
+
+    def snapshot(self) -> dict[Hashable, frozenset[Hashable]]:
+        """Every room with its distinct participants, for mirroring into shared storage."""
+        return {room: frozenset(members) for room, members in self._rooms.items()}

@@ -73,6 +73,18 @@ class TokenBucket:
             self._buckets.popitem(last=False)
         return allowed
 
+    def can_allow(self, key: Hashable, cost: float = 1.0) -> bool:
+        """Whether ``allow(key, cost)`` would succeed now, without taking anything.
+
+        For limits that only charge for failures (wrong join codes): check first, charge after.
+        """
+        now = self._clock()
+        entry = self._buckets.get(key)
+        if entry is None:
+            return cost <= self.burst
+        tokens, last = entry
+        return min(float(self.burst), tokens + max(0.0, now - last) * self.rate) >= cost
+
     def forget(self, key: Hashable) -> None:
         """Drop ``key``'s state, e.g. when its participant disconnects for good."""
         self._buckets.pop(key, None)

@@ -1,0 +1,205 @@
+"""Live sessions on the API: create them, add questions, run them, read tallies.
+
+The same services as the presenter screen's socket controls, so a script (or a clicker app)
+and the presenter screen can run one session together; every change reaches phones through
+the broadcaster either way. Running a session needs the right to change its commission.
+"""
+from __future__ import annotations
+
+from flask import jsonify, url_for
+from marshmallow import RAISE, Schema, fields, validate
+
+from commissioning_steps import access
+
+from surveys.live import results, running, sessions
+from surveys.live.models import OPEN, LiveSession
+
+from ..extensions import db_session
+from ..realtime import payloads
+from ..realtime.presenter import record_watch
+from . import bp
+from .helpers import current_staff, load_json, staff_required
+
+
+class _Bool(fields.Boolean):
+    """Only JSON ``true`` and ``false``: "yes", 1 and "0" are mistakes worth reporting."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class QuestionIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    type = fields.String(required=True)
+    text = fields.String(required=True)
+    help = fields.String()
+    options = fields.List(fields.String(), validate=validate.Length(max=sessions.MAX_QUESTIONS))
+    multiple = _Bool()
+    min = fields.Integer(strict=True)
+    max = fields.Integer(strict=True)
+    min_label = fields.String()
+    max_label = fields.String()
+    max_length = fields.Integer(strict=True)
+
+
+class LiveSessionIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    title = fields.String(required=True)
+    step = fields.String(required=True)
+    questions = fields.List(fields.Nested(QuestionIn), load_default=list,
+                            validate=validate.Length(max=sessions.MAX_QUESTIONS))
+
+
+class ModerationIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    action = fields.String(required=True, validate=validate.OneOf(("hide", "show", "answered", "unanswered")))
+
+
+def live_session_json(live: LiveSession) -> dict:
+    return {
+        **payloads.staff_session(live),
+        "join_url": url_for("live.join_session", code=live.code, _external=True),
+        "created_at": live.created_at.isoformat() + "Z",
+        "links": {"self": url_for("api.get_live_session", session_id=live.id),
+                  "presenter": url_for("live.present", commission_id=live.commission_id, session_id=live.id,
+                                    _external=True)},
+    }
+
+
+def _live(session_id: int, action: str = access.WRITE):
+    """The live session, if the token's user may ``action`` its commission (else 404 / 403)."""
+    db = db_session()
+    live = sessions.get_session(db, session_id)
+    access.require(db, current_staff(), live.commission_id, action)
+    return db, live
+
+
+@bp.post("/commissions/<int:commission_id>/live-sessions")
+@staff_required
+def create_live_session(commission_id: int):
+    db = db_session()
+    commission = access.require(db, current_staff(), commission_id, access.WRITE)
+    data = load_json(LiveSessionIn())
+    live = sessions.create_session(db, commission, current_staff(), title=data["title"], step=data["step"],
+                                   questions=data["questions"])
+    db.commit()
+    response = jsonify(live_session_json(live))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_live_session", session_id=live.id)
+    return response
+
+
+@bp.get("/commissions/<int:commission_id>/live-sessions")
+@staff_required
+def list_live_sessions(commission_id: int):
+    db = db_session()
+    commission = access.require(db, current_staff(), commission_id)
+    return jsonify(live_sessions=[live_session_json(live) for live in sessions.sessions_for(db, commission.id)])
+
+
+@bp.get("/live-sessions/<int:session_id>")
+@staff_required
+def get_live_session(session_id: int):
+    _, live = _live(session_id, access.READ)
+    return jsonify(live_session_json(live))
+
+
+@bp.post("/live-sessions/<int:session_id>/questions")
+@staff_required
+def add_live_question(session_id: int):
+    db, live = _live(session_id)
+    data = load_json(QuestionIn())
+    question = sessions.add_question(db, live, current_staff(), data)
+    db.commit()
+    return jsonify(payloads.question(live, question)), 201
+
+
+def _control(session_id: int, question_id: int, control):
+    db, live = _live(session_id)
+    question = control(db, live, question_id, current_staff())
+    db.commit()
+    return jsonify(payloads.question(live, question))
+
+
+@bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/open")
+@staff_required
+def open_live_question(session_id: int, question_id: int):
+    return _control(session_id, question_id, running.open_question)
+
+
+@bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/close")
+@staff_required
+def close_live_question(session_id: int, question_id: int):
+    return _control(session_id, question_id, running.close_question)
+
+
+@bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/reveal")
+@staff_required
+def reveal_live_question(session_id: int, question_id: int):
+    return _control(session_id, question_id, running.reveal_results)
+
+
+@bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/hide")
+@staff_required
+def hide_live_question(session_id: int, question_id: int):
+    return _control(session_id, question_id, running.hide_results)
+
+
+@bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/current")
+@staff_required
+def show_live_question(session_id: int, question_id: int):
+    return _control(session_id, question_id, running.go_to)
+
+
+def _interim(live, question) -> None:
+    """Reading results while voting is open is seeing interim results: it is recorded."""
+    if question.state == OPEN:
+        record_watch(live.id, current_staff())
+
+
+@bp.get("/live-sessions/<int:session_id>/questions/<int:question_id>/tally")
+@staff_required
+def live_question_tally(session_id: int, question_id: int):
+    db, live = _live(session_id)
+    question = sessions.get_question(live, question_id)
+    _interim(live, question)
+    return jsonify(results.tally(db, question))
+
+
+@bp.get("/live-sessions/<int:session_id>/questions/<int:question_id>/entries")
+@staff_required
+def live_question_entries(session_id: int, question_id: int):
+    db, live = _live(session_id)
+    question = sessions.get_question(live, question_id)
+    _interim(live, question)
+    return jsonify(results.entries(db, question, include_hidden=True))
+
+
+@bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/entries/<int:entry_id>/moderate")
+@staff_required
+def moderate_live_entry(session_id: int, question_id: int, entry_id: int):
+    db, live = _live(session_id)
+    data = load_json(ModerationIn())
+    changed = running.moderate(db, live, question_id, entry_id, data["action"], current_staff())
+    db.commit()
+    return jsonify(ok=True, changed=changed)
+
+
+@bp.get("/live-sessions/<int:session_id>/disclosures")
+@staff_required
+def live_disclosures(session_id: int):
+    db, live = _live(session_id, access.READ)
+    return jsonify(disclosures=[{
+        "at": d.at.isoformat() + "Z", "action": d.action, "staff": f"staff#{d.staff_id}" if d.staff_id else None,
+        "question_id": d.question_id, "question_state": d.question_state, "responses": d.responses,
+        "participants": d.participants,
+    } for d in running.disclosures(db, live)])
+

@@ -1,0 +1,285 @@
+"""The broadcaster: turns committed changes into ``question``, ``tally``, ``entries`` and
+``participants`` messages for the rooms that should see them.
+
+- It subscribes to the event bus, so it only ever hears about committed changes.
+- A vote only *marks* its question dirty (``TallyCoalescer``); one background task per process
+  reads each dirty question's tally from the database and emits it at most every
+  ``LIVE_BROADCAST_INTERVAL`` seconds, so the cost follows rooms and time, not votes times
+  listeners.
+- Question changes (open, close, reveal, hide, move) are sent at once. Closing sends the
+  final tally at once too, read after the close committed, so it equals the stored votes.
+- Results go to staff screens (``/presenter``) always, and to phones (``/live``) only for the
+  current question, and only while its results are shown.
+- Presence: sockets are counted in memory, mirrored into ``live_presence`` by the same task
+  (at most every ``PRESENCE_INTERVAL``, and on a heartbeat), and counted from there, so the
+  figure is right with any number of processes.
+
+Emitting goes through Flask-SocketIO, which publishes through the message queue when one is
+configured: a broadcast from any process reaches sockets on every process.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from commissioning_steps.events import DomainEvent, EventBus
+from surveys.live import presence, results, sessions
+from surveys.live.coalescer import TallyCoalescer
+from surveys.live.events import QUESTION_EVENTS, RESULT_EVENTS, QuestionClosed
+from surveys.live.models import LiveQuestion, LiveSession
+from surveys.live.participants import PresenceCounter
+
+from . import payloads
+
+log = logging.getLogger(__name__)
+
+LIVE, PRESENTER = "/live", "/presenter"
+#: Sockets joining or leaving are written to ``live_presence`` at most this often.
+PRESENCE_INTERVAL = 0.5
+#: With nothing to do the task still wakes this often (a safety net for a missed wake-up).
+IDLE_WAIT = 5.0
+
+
+def room(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def _process_name() -> str:
+    """Names this process's rows in ``live_presence``: host, pid and a random part."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class Broadcaster:
+    def __init__(self, app: Flask, socketio: SocketIO, bus: EventBus, *, interval: float = 0.2,
+                 loop: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
+        self.app = app
+        self.socketio = socketio
+        self.bus = bus
+        self.loop_enabled = loop
+        self.clock = clock
+        self.process = _process_name()
+        self.coalescer: TallyCoalescer[tuple[int, int]] = TallyCoalescer(interval, clock=clock)
+        self.presence = PresenceCounter()
+        self._watchers: dict[str, int] = {}  # presenter sid -> session id
+        self._presence_dirty: set[int] = set()
+        self._last_counts: dict[int, int] = {}
+        self._next_presence_sync = 0.0
+        self._next_heartbeat = 0.0
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._task = None
+        self._subscriptions = [(evt.name, self._on_question_event) for evt in QUESTION_EVENTS] + \
+                              [(evt.name, self._on_results_changed) for evt in RESULT_EVENTS]
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def subscribe(self) -> None:
+        for name, fn in self._subscriptions:
+            self.bus.subscribe(name, fn)
+
+    def stop(self) -> None:
+        """Stop listening and let the task end (a new app in the same process replaces us)."""
+        for name, fn in self._subscriptions:
+            self.bus.unsubscribe(name, fn)
+        self._stopped.set()
+        self._wake.set()
+
+    def ensure_started(self) -> None:
+        """Start the background task in the process that serves sockets (not before a fork)."""
+        if not self.loop_enabled or self._task is not None:
+            return
+        with self._lock:
+            if self._task is None and not self._stopped.is_set():
+                self.process = _process_name()  # the app may have been created before a fork
+                self._task = self.socketio.start_background_task(self.run)
+                # The task is a daemon thread, so a clean exit does not wait for it to tidy up.
+                atexit.register(self.forget_process)
+
+    def run(self) -> None:
+        log.info("live broadcaster started in process %s", os.getpid())
+        while not self._stopped.is_set():
+            try:
+                self.tick()
+            except Exception:  # noqa: BLE001 - a database hiccup must not end live updates
+                log.exception("live broadcaster tick failed")
+            self._wake.wait(self._wait_time())
+            self._wake.clear()
+        self.forget_process()
+
+    def _wait_time(self) -> float:
+        now = self.clock()
+        with self._lock:
+            waits = [IDLE_WAIT, max(0.0, self._next_heartbeat - now)]
+            deadline = self.coalescer.next_deadline(now)
+            if deadline is not None:
+                waits.append(deadline)
+            if self._presence_dirty:
+                waits.append(max(0.0, self._next_presence_sync - now))
+        return min(waits)
+
+    # -- one round of work (the task's loop body; tests call it directly) ----------------------
+
+    def tick(self, now: float | None = None) -> None:
+        now = self.clock() if now is None else now
+        with self._lock:
+            due = self.coalescer.due(now)
+        for session_id, question_id in due:
+            self.send_results(session_id, question_id)
+        with self._lock:
+            presence_due = (self._presence_dirty and now >= self._next_presence_sync) or now >= self._next_heartbeat
+        if presence_due:
+            self.sync_presence(now)
+
+    # -- bus subscribers (after commit, in the thread that committed) ---------------------
+
+    def _on_results_changed(self, evt: DomainEvent) -> None:
+        with self._lock:
+            self.coalescer.mark((evt.session_id, evt.question_id))
+        self._wake.set()
+
+    def _on_question_event(self, evt: DomainEvent) -> None:
+        if isinstance(evt, QuestionClosed):
+            with self._lock:
+                self.coalescer.flush((evt.session_id, evt.question_id), now=self.clock())
+        self.send_question(evt.session_id, evt.question_id)
+
+    # -- emitting -------------------------------------------------------------------------
+
+    def _read(self, fn: Callable[[Any], Any]) -> Any:
+        db = self.app.extensions["engage.db"].session()
+        try:
+            return fn(db)
+        finally:
+            db.close()
+
+    def send_question(self, session_id: int, question_id: int) -> None:
+        """The session's current question to everyone, then the changed question's results."""
+        def build(db):
+            live = db.get(LiveSession, session_id)
+            if live is None:
+                return None
+            current = sessions.current_question(live)
+            live_message = {"question": payloads.question(live, current)}
+            staff_message = {"question": payloads.question(live, current), "session": payloads.staff_session(live),
+                             "participants": presence.count(db, live.id)}
+            return live_message, staff_message, self._results(db, live, question_id)
+
+        built = self._read(build)
+        if built is None:
+            return
+        live_message, staff_message, result_messages = built
+        self.socketio.emit("question", live_message, namespace=LIVE, to=room(session_id))
+        self.socketio.emit("question", staff_message, namespace=PRESENTER, to=room(session_id))
+        self._emit_results(session_id, result_messages)
+
+    def send_results(self, session_id: int, question_id: int) -> None:
+        def build(db):
+            live = db.get(LiveSession, session_id)
+            return self._results(db, live, question_id) if live is not None else None
+
+        messages = self._read(build)
+        if messages is not None:
+            self._emit_results(session_id, messages)
+
+    def _results(self, db, live: LiveSession, question_id: int) -> list[tuple[str, str, dict]]:
+        """(namespace, event, payload) for a question's results, following the hiding rule."""
+        question = db.get(LiveQuestion, question_id)
+        if question is None or question.session_id != live.id:
+            return []
+        listed = question.type in results.LISTED_TYPES
+        tally = results.tally(db, question)
+        messages = [(PRESENTER, "tally", tally)]
+        if listed:
+            messages.append((PRESENTER, "entries", results.entries(db, question, include_hidden=True)))
+        if question.revealed and live.current_question_id == question.id:
+            messages.append((LIVE, "tally", tally))
+            if listed:
+                messages.append((LIVE, "entries", results.entries(db, question)))
+        return messages
+
+    def _emit_results(self, session_id: int, messages: list[tuple[str, str, dict]]) -> None:
+        for namespace, event, payload in messages:
+            self.socketio.emit(event, payload, namespace=namespace, to=room(session_id))
+
+    # -- presence ---------------------------------------------------------------------------
+
+    def joined(self, sid: str, session_id: int, participant: str) -> None:
+        with self._lock:
+            previous = self.presence.room_of(sid)
+            self.presence.connect(session_id, participant, sid)
+            self._presence_dirty.add(session_id)
+            if previous is not None:
+                self._presence_dirty.add(previous)
+        self._wake.set()
+
+    def left(self, sid: str) -> None:
+        with self._lock:
+            session_id = self.presence.disconnect(sid)
+            if session_id is not None:
+                self._presence_dirty.add(session_id)
+        if session_id is not None:
+            self._wake.set()
+
+    def watching(self, sid: str, session_id: int) -> None:
+        with self._lock:
+            self._watchers[sid] = session_id
+
+    def unwatched(self, sid: str) -> None:
+        with self._lock:
+            self._watchers.pop(sid, None)
+
+    def participants(self, session_id: int) -> int:
+        return self._read(lambda db: presence.count(db, session_id))
+
+    def sync_presence(self, now: float | None = None) -> None:
+        """Mirror this process's sockets into ``live_presence``; broadcast counts that changed."""
+        now = self.clock() if now is None else now
+        with self._lock:
+            snapshot = self.presence.snapshot()
+            dirty, self._presence_dirty = self._presence_dirty, set()
+            watched = set(self._watchers.values())
+            self._next_presence_sync = now + PRESENCE_INTERVAL
+            self._next_heartbeat = now + presence.HEARTBEAT.total_seconds()
+        rooms = set(snapshot) | dirty | watched
+        db = self.app.extensions["engage.db"].session(write=True)
+        try:
+            presence.sync(db, self.process, {sid: set(members) for sid, members in snapshot.items()})
+            counts = presence.counts(db, rooms)
+            db.commit()
+        except Exception:
+            db.rollback()
+            with self._lock:
+                self._presence_dirty |= dirty  # try again on the next round
+            raise
+        finally:
+            db.close()
+        for session_id, count in counts.items():
+            if self._last_counts.get(session_id) != count:
+                self._last_counts[session_id] = count
+                message = {"count": count}
+                self.socketio.emit("participants", message, namespace=LIVE, to=room(session_id))
+                self.socketio.emit("participants", message, namespace=PRESENTER, to=room(session_id))
+        for session_id in set(self._last_counts) - rooms:
+            del self._last_counts[session_id]
+
+    def forget_process(self) -> None:
+        """On a clean shutdown, stop counting this process's participants at once."""
+        db = self.app.extensions["engage.db"].session(write=True)
+        try:
+            presence.forget_process(db, self.process)
+            db.commit()
+        except Exception:  # noqa: BLE001 - the rows go stale on their own anyway
+            log.warning("could not remove this process's presence rows; they expire by themselves")
+        finally:
+            db.close()

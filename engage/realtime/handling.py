@@ -1,0 +1,98 @@
+"""What every socket event handler shares: size check, errors as acknowledgements, no crashes.
+
+A handler returns its acknowledgement. Whatever goes wrong becomes
+``{"ok": false, "error": {"code", "message"}}`` and the transaction is rolled back, so bad
+input never leaves a stored change behind and never takes the connection down. Payloads are
+not logged: they can hold what residents wrote and participant tokens.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from functools import wraps
+from typing import Any, Callable
+
+from flask import current_app, g, request
+from flask_socketio import Namespace
+from marshmallow import ValidationError
+
+from commissioning_steps.errors import DomainError
+
+from ..api.schemas import flatten
+
+log = logging.getLogger(__name__)
+
+
+class EventError(Exception):
+    """A protocol-level refusal (not a domain rule): ``bad_request``, ``not_joined``..."""
+
+    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+def error(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"ok": False, "error": body}
+
+
+def payload_size(data: Any) -> int:
+    try:
+        return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+    except (TypeError, ValueError):
+        raise EventError("bad_request", "Send the event's data as a JSON object") from None
+
+
+def load(schema, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise EventError("bad_request", "Send the event's data as a JSON object")
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        fields = flatten(exc.messages)
+        raise EventError("bad_request", "Some of the event's fields are missing or have the wrong type",
+                         fields) from exc
+
+
+def event(fn: Callable[..., dict[str, Any]]):
+    """For every ``on_<event>`` method, so that no handler can take a socket down or leave half
+    a change behind, and every refusal reaches the sender as an acknowledgement."""
+    @wraps(fn)
+    def wrapper(self, *args):
+        data = args[0] if args else None
+        try:
+            if payload_size(data) > current_app.config["LIVE_MAX_EVENT_BYTES"]:
+                limit = current_app.config["LIVE_MAX_EVENT_BYTES"] // 1024
+                raise EventError("payload_too_large", f"That is too much to send at once (the limit is {limit} KB)")
+            return fn(self, data)
+        except EventError as exc:
+            _rollback()
+            return error(exc.code, exc.message, exc.fields)
+        except DomainError as exc:
+            _rollback()
+            return error(exc.code, exc.message, exc.fields)
+        except Exception:  # noqa: BLE001 - one bad event must not take the socket down
+            _rollback()
+            log.exception("socket event %s on %s failed", fn.__name__.removeprefix("on_"), request.namespace)
+            return error("server_error", "Something went wrong on our side. Try again in a moment.")
+    return wrapper
+
+
+def _rollback() -> None:
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+class EventNamespace(Namespace):
+    """Answers events it has no handler for, rather than leaving the sender waiting."""
+
+    def trigger_event(self, event_name, *args):
+        handler = getattr(self, f"on_{event_name}", None)
+        if handler is None and event_name not in ("connect", "disconnect"):
+            return error("bad_request", f'"{event_name}" is not an event of {self.namespace}')
+        return super().trigger_event(event_name, *args)

@@ -1,0 +1,146 @@
+"""``/live``: residents' phones. Anyone may connect; a phone is a participant once it has joined.
+
+Each handler is thin: who is this (the socket's join, the participant token), is this within
+the rate limit, load the payload with a schema, call one service, commit, acknowledge. A vote
+is acknowledged only after its transaction has committed.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from flask import request
+from flask_socketio import join_room, leave_room
+
+from surveys.live import results, sessions, voting
+from surveys.live.errors import UnknownSession
+from surveys.live.rate_limit import TokenBucket
+
+from ..extensions import db_session
+from . import payloads, tokens
+from .broadcaster import LIVE, Broadcaster, room
+from .handling import EventError, EventNamespace, event, load
+from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn
+
+#: Per participant: a burst of 10 events, then 5 a second (docs/live-protocol.md).
+EVENT_RATE, EVENT_BURST = 5.0, 10
+#: Per client address, wrong join codes only: 20 at once, then one every 2 seconds. Correct
+#: codes cost nothing, so a room of phones behind one venue Wi-Fi address is never refused.
+FAILED_JOIN_RATE, FAILED_JOIN_BURST = 0.5, 20
+
+
+@dataclass(frozen=True)
+class Joined:
+    session_id: int
+    participant: str
+
+
+class ResidentNamespace(EventNamespace):
+    def __init__(self, broadcaster: Broadcaster) -> None:
+        super().__init__(LIVE)
+        self.broadcaster = broadcaster
+        self.events = TokenBucket(EVENT_RATE, EVENT_BURST)
+        self.failed_joins = TokenBucket(FAILED_JOIN_RATE, FAILED_JOIN_BURST)
+        self._joined: dict[str, Joined] = {}
+        self._lock = threading.Lock()
+
+    # -- connection -------------------------------------------------------------------------
+
+    def on_connect(self, auth=None):
+        self.broadcaster.ensure_started()
+        return True
+
+    def on_disconnect(self, reason=None):
+        with self._lock:
+            self._joined.pop(request.sid, None)
+        self.broadcaster.left(request.sid)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _limit(self, key) -> None:
+        with self._lock:
+            allowed = self.events.allow(key)
+        if not allowed:
+            raise EventError("rate_limited", "You are sending too fast. Wait a moment, then try again.")
+
+    def _joined_participant(self) -> Joined:
+        with self._lock:
+            joined = self._joined.get(request.sid)
+        if joined is None:
+            raise EventError("not_joined", "Join a session with its code first")
+        self._limit(joined.participant)
+        return joined
+
+    # -- events -----------------------------------------------------------------------------
+
+    @event
+    def on_join(self, data):
+        address = request.remote_addr or "unknown"
+        self._limit(("sid", request.sid))
+        with self._lock:
+            if not self.failed_joins.can_allow(address):
+                raise EventError("rate_limited", "Too many wrong codes from your connection. Wait a minute, "
+                                                 "then try again.")
+        data = load(JoinIn(), data)
+        db = db_session()
+        try:
+            live = sessions.find_by_code(db, data["code"])
+        except UnknownSession:
+            with self._lock:
+                self.failed_joins.allow(address)
+            raise
+        participant = tokens.participant_of(data.get("participant"), live.id)
+        token = data.get("participant") if participant else None
+        if participant is None:
+            token, participant = tokens.issue(live.id)
+        with self._lock:
+            previous = self._joined.get(request.sid)
+            self._joined[request.sid] = Joined(live.id, participant)
+        if previous is not None and previous.session_id != live.id:
+            leave_room(room(previous.session_id))
+        join_room(room(live.id))
+        self.broadcaster.joined(request.sid, live.id, participant)
+
+        current = sessions.current_question(live)
+        ack = {"ok": True, "participant": token, "session": payloads.session(live),
+               "question": payloads.question(live, current), "your_vote": None, "your_upvotes": [],
+               "tally": None, "entries": None}
+        if current is not None:
+            ack["your_vote"] = results.vote_of(db, current, participant)
+            if current.type == "qa":
+                ack["your_upvotes"] = results.upvoted_by(db, current, participant)
+            if current.revealed:
+                ack["tally"] = results.tally(db, current)
+                if current.type in results.LISTED_TYPES:
+                    ack["entries"] = results.entries(db, current)
+        return ack
+
+    @event
+    def on_vote(self, data):
+        joined = self._joined_participant()
+        data = load(VoteIn(), data)
+        db = db_session(write=True)
+        live = sessions.get_session(db, joined.session_id)
+        voting.cast_vote(db, live, joined.participant, data["question_id"], data["value"], data["client_vote_id"])
+        db.commit()
+        return {"ok": True}
+
+    @event
+    def on_ask(self, data):
+        joined = self._joined_participant()
+        data = load(AskIn(), data)
+        db = db_session(write=True)
+        live = sessions.get_session(db, joined.session_id)
+        entry = voting.ask(db, live, joined.participant, data["text"])
+        db.commit()
+        return {"ok": True, "entry_id": entry.id}
+
+    @event
+    def on_upvote(self, data):
+        joined = self._joined_participant()
+        data = load(UpvoteIn(), data)
+        db = db_session(write=True)
+        live = sessions.get_session(db, joined.session_id)
+        voting.upvote(db, live, joined.participant, data["entry_id"])
+        db.commit()
+        return {"ok": True}

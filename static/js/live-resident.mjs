@@ -1,0 +1,408 @@
+// A resident's phone in a live poll: join with the code, follow the presenter from question to
+// question, vote, ask and up-vote. Nothing moves on a timer: the page changes only when the
+// presenter changes the question, and every change is announced in the status region.
+//
+// The participant token from the join acknowledgement is kept in localStorage (per code), so
+// a reload or a reconnect is the same participant with the same vote. See docs/live-protocol.md.
+import { io } from '/vendor/socket.io/socket.io.esm.min.js'
+import { el, newId, resultsFor, typeLabel, visuallyHidden } from './live-render.mjs'
+
+const app = document.getElementById('live-app')
+const code = app.dataset.code
+const questionBox = document.getElementById('live-question')
+const resultsBox = document.getElementById('live-results')
+const statusBox = document.getElementById('live-status')
+const connection = document.getElementById('live-connection')
+const tokenKey = `engage.live.${code}`
+const mineKey = `engage.live.${code}.asked`
+const ACK_TIMEOUT = 8000
+const RETRIES = 3
+
+const state = {
+  joined: false,
+  question: null,
+  yourVote: null,
+  upvoted: new Set(),
+  tally: null,
+  entries: null,
+  tallySeq: -1,
+  entriesSeq: -1,
+  pending: [] // events waiting for the socket to be joined again
+}
+
+function storage (key, value) {
+  try {
+    if (value === undefined) return window.localStorage.getItem(key)
+    window.localStorage.setItem(key, value)
+  } catch (e) { /* private mode: the phone is a new participant after a reload */ }
+  return null
+}
+
+let lastAnnouncement = ''
+function announce (message) {
+  // Clearing first makes a screen reader announce a message even when it repeats.
+  statusBox.textContent = ''
+  lastAnnouncement = message
+  window.setTimeout(() => { statusBox.textContent = lastAnnouncement }, 50)
+}
+
+const socket = io('/live', { reconnectionDelayMax: 5000 })
+
+socket.on('connect', join)
+socket.on('disconnect', () => {
+  state.joined = false
+  connection.textContent = 'Connection lost. Reconnecting… Your vote is kept.'
+  announce('Connection lost. Reconnecting.')
+})
+
+function join () {
+  connection.textContent = 'Connecting…'
+  const payload = { code }
+  const token = storage(tokenKey)
+  if (token) payload.participant = token
+  socket.timeout(ACK_TIMEOUT).emit('join', payload, (err, ack) => {
+    if (err) { connection.textContent = 'Could not join. Retrying…'; window.setTimeout(join, 2000); return }
+    if (!ack.ok) { showJoinError(ack.error); return }
+    storage(tokenKey, ack.participant)
+    state.joined = true
+    connection.textContent = `Connected to “${ack.session.title}”.`
+    const sameQuestion = Boolean(state.question && ack.question && state.question.id === ack.question.id)
+    state.yourVote = ack.your_vote
+    state.upvoted = new Set(ack.your_upvotes || [])
+    setQuestion(ack.question, { announceChange: !sameQuestion })
+    if (sameQuestion && state.yourVote !== null && state.yourVote !== undefined) {
+      restore(null)
+      updateFormState()
+    }
+    if (ack.tally) applyTally(ack.tally)
+    if (ack.entries) applyEntries(ack.entries)
+    const queued = state.pending.splice(0)
+    queued.forEach(send => send())
+  })
+}
+
+function showJoinError (error) {
+  connection.textContent = error.message
+  announce(error.message)
+}
+
+// -- the question -----------------------------------------------------------------------------
+
+socket.on('question', msg => {
+  const before = state.question
+  const changed = !before || !msg.question || before.id !== msg.question.id
+  if (changed) state.yourVote = null
+  setQuestion(msg.question, { announceChange: true, previous: before })
+  // Back on a question that has been open before: joining again returns this phone's answer.
+  if (changed && msg.question && msg.question.state !== 'pending') join()
+})
+
+function setQuestion (question, { announceChange = false, previous = state.question } = {}) {
+  const changed = !previous || !question || previous.id !== question.id
+  if (changed) {
+    state.tally = null
+    state.entries = null
+    state.tallySeq = -1
+    state.entriesSeq = -1
+  }
+  state.question = question
+  const hadFocus = questionBox.contains(document.activeElement) || resultsBox.contains(document.activeElement)
+  if (changed || !previous || previous.state !== question.state) {
+    renderQuestion(changed ? null : formValue())
+  } else {
+    updateFormState()
+  }
+  renderResults()
+  if (changed && hadFocus) document.getElementById('live-heading').focus()
+  if (!announceChange) return
+  if (!question) { announce('Waiting for the presenter to show a question.'); return }
+  if (changed) {
+    announce(`Question ${question.number} of ${question.of}: ${question.text}. ${stateSentence(question)}`)
+  } else if (previous.state !== question.state) {
+    announce(stateSentence(question))
+  } else if (previous.revealed !== question.revealed) {
+    announce(question.revealed ? 'The results are now shown.' : 'The results are hidden again.')
+  }
+}
+
+function stateSentence (q) {
+  if (q.type === 'qa') return { pending: 'Questions are not open yet.', open: 'You can ask a question now.', closed: 'Questions have closed.' }[q.state]
+  return { pending: 'Voting has not opened yet.', open: 'Voting is open.', closed: 'Voting has closed.' }[q.state]
+}
+
+function heading (text, asLegend) {
+  const h1 = el('h1', { class: asLegend ? 'govuk-fieldset__heading engage-wrap' : 'govuk-heading-l engage-wrap', id: 'live-heading', tabindex: '-1', text })
+  return asLegend ? el('legend', { class: 'govuk-fieldset__legend govuk-fieldset__legend--l' }, h1) : h1
+}
+
+function renderQuestion (keep) {
+  questionBox.replaceChildren()
+  const q = state.question
+  if (!q) {
+    questionBox.append(
+      heading(app.dataset.title || 'Waiting for the presenter', false),
+      el('p', { class: 'govuk-body', text: 'Waiting for the presenter to show a question. It appears here by itself: you do not need to reload.' }))
+    return
+  }
+  questionBox.append(el('p', { class: 'govuk-body-s govuk-!-margin-bottom-2', text: `Question ${q.number} of ${q.of} · ${typeLabel(q)}` }))
+  const form = el('form', { novalidate: true, class: 'engage-live__form' })
+  form.addEventListener('submit', event => { event.preventDefault(); submit(form) })
+  const group = el('div', { class: 'govuk-form-group', id: 'answer-group' })
+  form.append(group)
+  const hintId = 'answer-hint'
+  if (q.type === 'multiple_choice' || q.type === 'rating') {
+    const multiple = q.type === 'multiple_choice' && q.multiple
+    const options = q.type === 'rating'
+      ? Array.from({ length: q.max - q.min + 1 }, (_, i) => String(q.min + i))
+      : q.options
+    const kind = multiple ? 'checkboxes' : 'radios'
+    const items = el('div', { class: `govuk-${kind}`, 'data-module': `govuk-${kind}` }, options.map((option, i) => {
+      const id = `answer-${i}`
+      let label = option
+      if (q.type === 'rating' && i === 0 && q.min_label) label = `${option} (${q.min_label})`
+      if (q.type === 'rating' && i === options.length - 1 && q.max_label) label = `${option} (${q.max_label})`
+      return el('div', { class: `govuk-${kind}__item` },
+        el('input', { class: `govuk-${kind}__input`, id, name: 'answer', type: multiple ? 'checkbox' : 'radio', value: option }),
+        el('label', { class: `govuk-label govuk-${kind}__label`, for: id, text: label }))
+    }))
+    const hint = multiple ? 'Choose all that apply' + (q.max ? ` (up to ${q.max})` : '') : (q.type === 'rating' ? `Choose a number from ${q.min} to ${q.max}` : 'Choose one')
+    group.append(el('fieldset', { class: 'govuk-fieldset', 'aria-describedby': hintId },
+      heading(q.text, true), el('div', { class: 'govuk-hint', id: hintId, text: hint }), el('div', { id: 'answer-error-slot' }), items))
+  } else if (q.type === 'ranking') {
+    state.order = Array.isArray(state.yourVote) ? [...state.yourVote] : [...q.options]
+    group.append(el('fieldset', { class: 'govuk-fieldset', 'aria-describedby': hintId },
+      heading(q.text, true),
+      el('div', { class: 'govuk-hint', id: hintId, text: 'Put the options in order, most important first, with the Move up and Move down buttons.' }),
+      el('div', { id: 'answer-error-slot' }),
+      el('ol', { class: 'govuk-list engage-live-ranking', id: 'ranking' })))
+  } else if (q.type === 'word_cloud' || q.type === 'open_text' || q.type === 'qa') {
+    const limit = q.type === 'word_cloud' ? 40 : (q.type === 'qa' ? 280 : (q.max_length || 280))
+    const label = q.type === 'qa' ? 'Your question' : 'Your answer'
+    const hint = q.type === 'word_cloud'
+      ? `A word or a short phrase, up to ${limit} characters.`
+      : `Up to ${limit} characters. Do not include names, email addresses or phone numbers.`
+    group.append(heading(q.text, false),
+      el('label', { class: 'govuk-label govuk-label--s', for: 'answer', text: label }),
+      el('div', { class: 'govuk-hint', id: hintId, text: hint }),
+      el('div', { id: 'answer-error-slot' }),
+      q.type === 'word_cloud'
+        ? el('input', { class: 'govuk-input', id: 'answer', name: 'answer', type: 'text', spellcheck: 'true', 'aria-describedby': hintId, autocomplete: 'off' })
+        : el('textarea', { class: 'govuk-textarea', id: 'answer', name: 'answer', rows: '3', 'aria-describedby': hintId }))
+  }
+  form.append(el('button', { type: 'submit', class: 'govuk-button', 'data-module': 'govuk-button', id: 'send' }, 'Send'))
+  form.append(el('p', { class: 'govuk-body', id: 'vote-state' }))
+  questionBox.append(form)
+  if (q.type === 'ranking') renderRanking()
+  restore(keep)
+  updateFormState()
+}
+
+function renderRanking (focusIndex = null, focusMove = null) {
+  const list = document.getElementById('ranking')
+  if (!list) return
+  const order = state.order
+  list.replaceChildren(...order.map((option, i) => el('li', { class: 'engage-live-ranking__item' },
+    el('span', { class: 'govuk-body engage-live-ranking__label engage-wrap', text: `${i + 1}. ${option}` }),
+    el('span', { class: 'engage-live-ranking__buttons' },
+      el('button', { type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-move': '-1', 'data-index': i, disabled: i === 0 }, 'Move up', visuallyHidden(` ${option}`)),
+      el('button', { type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-move': '1', 'data-index': i, disabled: i === order.length - 1 }, 'Move down', visuallyHidden(` ${option}`))))))
+  if (focusIndex !== null) {
+    let button = list.querySelector(`[data-index="${focusIndex}"][data-move="${focusMove}"]`)
+    if (!button || button.disabled) button = list.querySelector(`[data-index="${focusIndex}"]:not([disabled])`)
+    if (button) button.focus()
+  }
+}
+
+questionBox.addEventListener('click', event => {
+  const button = event.target.closest('[data-move]')
+  if (!button || button.disabled) return
+  const from = Number(button.dataset.index)
+  const to = from + Number(button.dataset.move)
+  const order = state.order
+  if (to < 0 || to >= order.length) return
+  const [moved] = order.splice(from, 1)
+  order.splice(to, 0, moved)
+  renderRanking(to, button.dataset.move)
+  announce(`${moved} is now number ${to + 1} of ${order.length}.`)
+})
+
+function formValue () {
+  const q = state.question
+  if (!q) return null
+  if (q.type === 'ranking') return state.order ? [...state.order] : null
+  const field = document.getElementById('answer')
+  if (field) return field.value
+  const checked = [...questionBox.querySelectorAll('input[name=answer]:checked')].map(i => i.value)
+  if (q.type === 'multiple_choice' && q.multiple) return checked
+  if (!checked.length) return null
+  return q.type === 'rating' ? Number(checked[0]) : checked[0]
+}
+
+function restore (keep) {
+  const q = state.question
+  const value = keep !== null && keep !== undefined ? keep : (q.type === 'qa' ? null : state.yourVote)
+  if (value === null || value === undefined) return
+  const field = document.getElementById('answer')
+  if (field) { field.value = typeof value === 'string' ? value : ''; return }
+  const values = new Set((Array.isArray(value) ? value : [value]).map(String))
+  questionBox.querySelectorAll('input[name=answer]').forEach(input => { input.checked = values.has(input.value) })
+}
+
+function describeVote (value) {
+  return Array.isArray(value) ? value.join(', ') : String(value)
+}
+
+function updateFormState () {
+  const q = state.question
+  const form = questionBox.querySelector('form')
+  if (!q || !form) return
+  const open = q.state === 'open'
+  form.querySelectorAll('input, textarea, button').forEach(control => {
+    if (control.dataset.move === undefined) control.disabled = !open
+  })
+  if (q.type === 'ranking') renderRanking()
+  if (!open) form.querySelectorAll('[data-move]').forEach(b => { b.disabled = true })
+  const send = document.getElementById('send')
+  send.hidden = !open
+  send.textContent = q.type === 'qa' ? 'Send question' : (state.yourVote !== null && state.yourVote !== undefined ? 'Change my answer' : 'Send')
+  const line = document.getElementById('vote-state')
+  if (q.type === 'qa') {
+    line.textContent = open ? '' : stateSentence(q)
+  } else if (state.yourVote !== null && state.yourVote !== undefined) {
+    line.textContent = open
+      ? `Your answer: ${describeVote(state.yourVote)}. You can change it until voting closes.`
+      : `Voting has closed. Your answer was: ${describeVote(state.yourVote)}.`
+  } else {
+    line.textContent = stateSentence(q)
+  }
+}
+
+function showError (error) {
+  const group = document.getElementById('answer-group')
+  const slot = document.getElementById('answer-error-slot')
+  if (!group || !slot) { announce(error.message); return }
+  group.classList.add('govuk-form-group--error')
+  slot.replaceChildren(el('p', { class: 'govuk-error-message', id: 'answer-error' }, visuallyHidden('Error: '), error.message))
+  const field = document.getElementById('answer')
+  if (field) {
+    field.classList.add(field.tagName === 'TEXTAREA' ? 'govuk-textarea--error' : 'govuk-input--error')
+    field.setAttribute('aria-describedby', 'answer-hint answer-error')
+  }
+  announce(`There is a problem: ${error.message}`)
+}
+
+function clearError () {
+  const group = document.getElementById('answer-group')
+  if (group) group.classList.remove('govuk-form-group--error')
+  const slot = document.getElementById('answer-error-slot')
+  if (slot) slot.replaceChildren()
+  const field = document.getElementById('answer')
+  if (field) {
+    field.classList.remove('govuk-input--error', 'govuk-textarea--error')
+    field.setAttribute('aria-describedby', 'answer-hint')
+  }
+}
+
+// -- sending, with retries that count once ------------------------------------------------------
+
+/** Emit an event with an acknowledgement; resend after a lost one, after rejoining if need be. */
+function send (eventName, payload, onAck, attempt = 0) {
+  const go = () => socket.timeout(ACK_TIMEOUT).emit(eventName, payload, (err, ack) => {
+    if (!err) {
+      if (!ack.ok && ack.error.code === 'not_joined' && attempt < RETRIES) {
+        state.pending.push(() => send(eventName, payload, onAck, attempt + 1))
+        join()
+        return
+      }
+      onAck(ack)
+      return
+    }
+    if (attempt < RETRIES) { send(eventName, payload, onAck, attempt + 1); return }
+    onAck({ ok: false, error: { code: 'timeout', message: 'Your answer could not be sent. Check your connection, then try again.' } })
+  })
+  if (state.joined && socket.connected) go()
+  else state.pending.push(go)
+}
+
+function submit (form) {
+  const q = state.question
+  if (!q || q.state !== 'open') return
+  clearError()
+  const value = formValue()
+  const button = document.getElementById('send')
+  button.disabled = true
+  if (q.type === 'qa') {
+    send('ask', { text: value || '' }, ack => {
+      button.disabled = false
+      if (!ack.ok) { showError(ack.error); return }
+      document.getElementById('answer').value = ''
+      const mine = JSON.parse(storage(mineKey) || '[]')
+      mine.push(ack.entry_id)
+      storage(mineKey, JSON.stringify(mine.slice(-50)))
+      announce(q.revealed ? 'Your question was sent.' : 'Your question was sent. Everyone\'s questions appear here when the presenter shows them.')
+    })
+    return
+  }
+  const payload = { question_id: q.id, value: value === null ? '' : value, client_vote_id: newId() }
+  send('vote', payload, ack => {
+    button.disabled = false
+    if (!ack.ok) { showError(ack.error); return }
+    state.yourVote = typeof value === 'string' ? value.trim() : value
+    updateFormState()
+    announce(`Your answer was counted: ${describeVote(state.yourVote)}.`)
+  })
+}
+
+// -- results ------------------------------------------------------------------------------------
+
+socket.on('tally', applyTally)
+socket.on('entries', applyEntries)
+
+function applyTally (tally) {
+  if (!state.question || tally.question_id !== state.question.id || tally.seq <= state.tallySeq) return
+  state.tally = tally
+  state.tallySeq = tally.seq
+  renderResults()
+}
+
+function applyEntries (entries) {
+  if (!state.question || entries.question_id !== state.question.id || entries.seq <= state.entriesSeq) return
+  state.entries = entries
+  state.entriesSeq = entries.seq
+  renderResults()
+}
+
+function renderResults () {
+  const q = state.question
+  if (!q || !q.revealed || !state.tally) {
+    resultsBox.hidden = true
+    resultsBox.replaceChildren()
+    return
+  }
+  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.upvote : undefined
+  resultsBox.hidden = false
+  const title = q.type === 'qa' ? 'Questions from the room' : (q.state === 'closed' ? 'Results' : 'Results so far')
+  resultsBox.replaceChildren(el('h2', { class: 'govuk-heading-m', text: title }),
+    ...resultsFor(q, state.tally, state.entries, { shown: true, upvote: q.type === 'qa', upvoted: state.upvoted }))
+  if (focused) {
+    const again = resultsBox.querySelector(`[data-upvote="${focused}"]`)
+    if (again) again.focus()
+  }
+}
+
+resultsBox.addEventListener('click', event => {
+  const button = event.target.closest('[data-upvote]')
+  if (!button || button.disabled) return
+  const entryId = Number(button.dataset.upvote)
+  button.disabled = true
+  send('upvote', { entry_id: entryId }, ack => {
+    if (!ack.ok) { button.disabled = false; announce(ack.error.message); return }
+    state.upvoted.add(entryId)
+    renderResults()
+    announce('Your up-vote was counted.')
+  })
+})
+
+// The template's heading is the session title: keep it for the waiting screen.
+app.dataset.title = document.getElementById('live-heading').textContent
+connection.textContent = 'Connecting…'

@@ -1,0 +1,158 @@
+"""Reading a question's results: its tally, its list of answers or Q&A entries, resident input.
+
+Tallies come from the question-type registry, so a live poll counts exactly as a survey does.
+Every figure is read from the database, never kept in memory, so any server process can
+produce the tally and all of them produce the same one for the same ``seq``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from surveys import question_types
+
+from .models import LiveEntry, LiveQuestion, LiveSession, LiveUpvote, LiveVote
+
+#: A word cloud can collect hundreds of different phrases; every phone gets a few times a second
+#: only the most frequent ones (``more`` says how many are left out).
+WORD_CLOUD_LIMIT = 100
+#: The most recent open-text answers and the top Q&A entries sent in one ``entries`` message.
+ENTRIES_LIMIT = 200
+#: Types whose answers are people's own words: they are listed, not charted.
+LISTED_TYPES = ("open_text", "qa")
+
+
+def read_seq(session: Session, question_id: int) -> int:
+    """The question's ``seq``, straight from the database (never a cached object).
+
+    Read *before* the votes: a tally then never claims a higher ``seq`` than the votes it
+    counts, so a client that keeps the highest ``seq`` can never keep stale figures.
+    """
+    return session.scalar(select(LiveQuestion.seq).where(LiveQuestion.id == question_id)) or 0
+
+
+def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
+    """``{"question_id", "counts", "total", "seq", "chart"}``; counts keys are always strings.
+
+    ``chart`` is the registry's ordered rows (label, count, percent): JSON objects do not keep
+    key order everywhere, so clients draw from ``chart`` and look figures up in ``counts``.
+    """
+    seq = read_seq(session, question.id)
+    if question.type == "qa":
+        total = session.scalar(select(func.count()).select_from(LiveEntry)
+                               .where(LiveEntry.question_id == question.id)) or 0
+        return {"question_id": question.id, "counts": {}, "total": total, "seq": seq, "chart": []}
+    values = list(session.scalars(select(LiveVote.value).where(LiveVote.question_id == question.id)
+                                  .order_by(LiveVote.id)))
+    result = question_types.tally(question.definition, values)
+    rows = question_types.chart(question.definition, result)
+    counts = {str(key): count for key, count in result["counts"].items()}
+    message: dict[str, Any] = {"question_id": question.id, "counts": counts, "total": result["total"],
+                               "seq": seq, "chart": rows}
+    if question.type == "word_cloud" and len(counts) > WORD_CLOUD_LIMIT:
+        kept = list(counts)[:WORD_CLOUD_LIMIT]
+        message["counts"] = {key: counts[key] for key in kept}
+        message["chart"] = rows[:WORD_CLOUD_LIMIT]
+        message["more"] = len(counts) - WORD_CLOUD_LIMIT
+    for extra in ("mean", "median"):
+        if extra in result:
+            message[extra] = result[extra]
+    return message
+
+
+def entries(session: Session, question: LiveQuestion, include_hidden: bool = False) -> dict[str, Any]:
+    """``{"question_id", "entries", "seq"}`` for open-text and Q&A questions.
+
+    Q&A entries are sorted by upvotes, then oldest first (the room's priorities); open-text
+    answers newest first (what was just said). Hidden ones only go to staff screens.
+    """
+    seq = read_seq(session, question.id)
+    rows: list[dict[str, Any]] = []
+    if question.type == "qa":
+        upvotes = (select(LiveUpvote.entry_id, func.count().label("n")).group_by(LiveUpvote.entry_id)
+                   .subquery())
+        query = (select(LiveEntry, func.coalesce(upvotes.c.n, 0))
+                 .outerjoin(upvotes, upvotes.c.entry_id == LiveEntry.id)
+                 .where(LiveEntry.question_id == question.id)
+                 .order_by(func.coalesce(upvotes.c.n, 0).desc(), LiveEntry.id))
+        if not include_hidden:
+            query = query.where(LiveEntry.hidden.is_(False))
+        for entry, count in session.execute(query.limit(ENTRIES_LIMIT)):
+            row = {"id": entry.id, "text": entry.text, "upvotes": count, "answered": entry.answered}
+            if include_hidden:
+                row["hidden"] = entry.hidden
+            rows.append(row)
+    elif question.type == "open_text":
+        query = select(LiveVote).where(LiveVote.question_id == question.id).order_by(LiveVote.updated_at.desc(),
+                                                                                     LiveVote.id.desc())
+        if not include_hidden:
+            query = query.where(LiveVote.hidden.is_(False))
+        for vote in session.scalars(query.limit(ENTRIES_LIMIT)):
+            row = {"id": vote.id, "text": vote.value}
+            if include_hidden:
+                row["hidden"] = vote.hidden
+            rows.append(row)
+    return {"question_id": question.id, "entries": rows, "seq": seq}
+
+
+def vote_of(session: Session, question: LiveQuestion, participant: str) -> Any:
+    """A participant's stored answer to a question, or ``None``."""
+    return session.scalar(select(LiveVote.value).where(LiveVote.question_id == question.id,
+                                                       LiveVote.participant == participant))
+
+
+def upvoted_by(session: Session, question: LiveQuestion, participant: str) -> list[int]:
+    return list(session.scalars(
+        select(LiveUpvote.entry_id).join(LiveEntry, LiveEntry.id == LiveUpvote.entry_id)
+        .where(LiveEntry.question_id == question.id, LiveUpvote.participant == participant)
+        .order_by(LiveUpvote.entry_id)))
+
+
+@dataclass(frozen=True)
+class InputItem:
+    """One thing a resident wrote in a live session, for the "you said, we did" theming."""
+
+    session_id: int
+    question_id: int
+    question: str
+    kind: str  # "word_cloud", "open_text" or "qa"
+    text: str
+    hidden: bool
+    upvotes: int
+    at: datetime
+
+
+def resident_input(session: Session, commission_id: int, step: str | None = None,
+                   session_id: int | None = None) -> list[InputItem]:
+    """Residents' own words from live sessions (word cloud, open text, Q&A), oldest first.
+
+    Hidden items are included and flagged: a moderator hides things from the projector, not
+    from the record of what was said.
+    """
+    base = select(LiveQuestion, LiveSession).join(LiveSession, LiveSession.id == LiveQuestion.session_id).where(
+        LiveSession.commission_id == commission_id)
+    if step:
+        base = base.where(LiveSession.step == step)
+    if session_id is not None:
+        base = base.where(LiveSession.id == session_id)
+    items: list[InputItem] = []
+    for question, live in session.execute(base.order_by(LiveSession.id, LiveQuestion.position)):
+        if question.type in ("word_cloud", "open_text"):
+            for vote in session.scalars(select(LiveVote).where(LiveVote.question_id == question.id)
+                                        .order_by(LiveVote.id)):
+                items.append(InputItem(live.id, question.id, question.text, question.type, str(vote.value),
+                                       vote.hidden, 0, vote.updated_at))
+        elif question.type == "qa":
+            counts = dict(session.execute(
+                select(LiveUpvote.entry_id, func.count()).join(LiveEntry, LiveEntry.id == LiveUpvote.entry_id)
+                .where(LiveEntry.question_id == question.id).group_by(LiveUpvote.entry_id)).all())
+            for entry in session.scalars(select(LiveEntry).where(LiveEntry.question_id == question.id)
+                                         .order_by(LiveEntry.id)):
+                items.append(InputItem(live.id, question.id, question.text, "qa", entry.text, entry.hidden,
+                                       counts.get(entry.id, 0), entry.created_at))
+    items.sort(key=lambda item: (item.at, item.question_id))
+    return items

@@ -1,0 +1,299 @@
+"""Running a live session: the presenter's controls, moderation, and the record they leave.
+
+Rules kept here:
+
+- at most one question is open, and it is the current one: opening a question makes it
+  current and closes any other; moving to another question closes the one that was open;
+- closing a question appends its final tally to the evidence log, against the session's step,
+  with the number of participants connected (closing again after reopening appends a new entry
+  that names the earlier one, so the log keeps both rounds);
+- showing or hiding results, and every staff screen that receives interim results, is
+  recorded in ``live_disclosures`` with the state of the vote at that moment.
+
+Controls lock the session's row (PostgreSQL), so two commissioners pressing buttons at once
+are applied one after the other.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from commissioning_steps import evidence, journey
+from commissioning_steps.commissions import Commission
+from commissioning_steps.db import utcnow
+from commissioning_steps.errors import Conflict
+from commissioning_steps.events import publish
+from commissioning_steps.staff import StaffUser
+from surveys import question_types
+
+from . import presence, results
+from .errors import InvalidValue, QuestionClosed, UnknownEntry
+from .events import (
+    CurrentQuestionChanged, EntryModerated, PresenterWatching, QuestionClosed as QuestionClosedEvent,
+    QuestionOpened, ResultsHidden, ResultsRevealed,
+)
+from .models import CLOSED, OPEN, LiveEntry, LiveQuestion, LiveSession, LiveVote, ResultDisclosure
+from .sessions import current_question
+from .voting import lock_question
+
+REVEALED, HIDDEN, WATCHED = "revealed", "hidden", "watched"
+MODERATION_ACTIONS = {
+    "open_text": ("hide", "show"),
+    "qa": ("hide", "show", "answered", "unanswered"),
+}
+#: Word-cloud phrases quoted in a poll result entry.
+EVIDENCE_PHRASES = 20
+WATCH_WINDOW = timedelta(minutes=1)
+
+
+def _lock_session(session: Session, live: LiveSession) -> LiveSession:
+    locked = session.get(LiveSession, live.id, with_for_update=True, populate_existing=True)
+    session.expire(locked, ["questions"])
+    return locked
+
+
+def open_question(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
+    """Make a question current and open for votes (reopening a closed one keeps its votes)."""
+    live = _lock_session(session, live)
+    question = lock_question(session, live, question_id)
+    if question.state == OPEN:
+        return question
+    for other in live.questions:
+        if other.id != question.id and other.state == OPEN:
+            _close(session, live, lock_question(session, live, other.id))
+    live.current_question_id = question.id
+    question.state = OPEN
+    question.opened_at = utcnow()
+    question.closed_at = None
+    session.flush()
+    publish(session, QuestionOpened(live.commission_id, live.id, question.id))
+    return question
+
+
+def close_question(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
+    """Stop voting; the final tally goes into the evidence log."""
+    live = _lock_session(session, live)
+    question = lock_question(session, live, question_id)
+    if question.state != OPEN:
+        raise QuestionClosed("Voting on this question is not open")
+    _close(session, live, question)
+    return question
+
+
+def go_to(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
+    """Show another question on phones and the projector; voting there opens separately."""
+    live = _lock_session(session, live)
+    question = lock_question(session, live, question_id)
+    if live.current_question_id == question.id:
+        return question
+    current = current_question(live)
+    if current is not None and current.state == OPEN:
+        _close(session, live, lock_question(session, live, current.id))
+    live.current_question_id = question.id
+    session.flush()
+    publish(session, CurrentQuestionChanged(live.commission_id, live.id, question.id))
+    return question
+
+
+def move(session: Session, live: LiveSession, offset: int, actor: StaffUser) -> LiveQuestion:
+    """The next (``offset=1``) or previous (``-1``) question; from no question, the first."""
+    questions = list(live.questions)
+    if not questions:
+        raise Conflict("This live session has no questions yet")
+    current = current_question(live)
+    if current is None:
+        target = questions[0]
+    else:
+        index = questions.index(current) + offset
+        if not 0 <= index < len(questions):
+            raise Conflict("There is no next question" if offset > 0 else "There is no previous question")
+        target = questions[index]
+    return go_to(session, live, target.id, actor)
+
+
+def reveal_results(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
+    """Show a question's results on phones and the projector; recorded, with the vote's state."""
+    return _set_revealed(session, live, question_id, actor, True)
+
+
+def hide_results(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
+    return _set_revealed(session, live, question_id, actor, False)
+
+
+def _set_revealed(session: Session, live: LiveSession, question_id: Any, actor: StaffUser,
+                  revealed: bool) -> LiveQuestion:
+    live = _lock_session(session, live)
+    question = lock_question(session, live, question_id)
+    if question.revealed == revealed:
+        return question
+    question.revealed = revealed
+    session.add(_disclosure(session, live, question, REVEALED if revealed else HIDDEN, actor))
+    session.flush()
+    event = ResultsRevealed if revealed else ResultsHidden
+    publish(session, event(live.commission_id, live.id, question.id))
+    return question
+
+
+def record_watch(session: Session, live: LiveSession, actor: StaffUser) -> ResultDisclosure:
+    """A staff screen now receives this session's results, including interim ones.
+
+    A screen that reconnects, or a page and its socket opening together, is one viewing: a
+    watch by the same person within ``WATCH_WINDOW`` of the last is not recorded again.
+    """
+    recent = session.scalar(
+        select(ResultDisclosure).where(ResultDisclosure.session_id == live.id, ResultDisclosure.action == WATCHED,
+                                       ResultDisclosure.staff_id == actor.id,
+                                       ResultDisclosure.at >= utcnow() - WATCH_WINDOW)
+        .order_by(ResultDisclosure.id.desc()).limit(1))
+    if recent is not None:
+        return recent
+    disclosure = _disclosure(session, live, current_question(live), WATCHED, actor)
+    session.add(disclosure)
+    session.flush()
+    publish(session, PresenterWatching(live.commission_id, live.id, actor.id))
+    return disclosure
+
+
+def _disclosure(session: Session, live: LiveSession, question: LiveQuestion | None, action: str,
+                actor: StaffUser) -> ResultDisclosure:
+    return ResultDisclosure(
+        session_id=live.id, question_id=question.id if question else None, action=action, staff_id=actor.id,
+        question_state=question.state if question else None,
+        responses=results.tally(session, question)["total"] if question else None,
+        participants=presence.count(session, live.id), at=utcnow(),
+    )
+
+
+def disclosures(session: Session, live: LiveSession) -> list[ResultDisclosure]:
+    return list(session.scalars(select(ResultDisclosure).where(ResultDisclosure.session_id == live.id)
+                                .order_by(ResultDisclosure.at, ResultDisclosure.id)))
+
+
+def moderate(session: Session, live: LiveSession, question_id: Any, entry_id: Any, action: Any,
+             actor: StaffUser) -> bool:
+    """Hide or show an open-text answer or a Q&A entry, or mark a Q&A entry answered.
+
+    Hidden things stay stored (they are still what was said, and still resident input);
+    they just stop reaching phones and the projector. Returns whether anything changed.
+    """
+    question = lock_question(session, live, question_id)
+    allowed = MODERATION_ACTIONS.get(question.type)
+    if allowed is None:
+        raise InvalidValue("Only open-text answers and questions from the room can be moderated",
+                           field="question_id")
+    if action not in allowed:
+        raise InvalidValue(f"Action must be one of: {', '.join(allowed)}", field="action")
+    model = LiveEntry if question.type == "qa" else LiveVote
+    target = session.get(model, entry_id) if isinstance(entry_id, int) and not isinstance(entry_id, bool) else None
+    if target is None or target.question_id != question.id:
+        raise UnknownEntry("No answer or question with that id for this question")
+    attribute, value = {"hide": ("hidden", True), "show": ("hidden", False),
+                        "answered": ("answered", True), "unanswered": ("answered", False)}[action]
+    if getattr(target, attribute) == value:
+        return False
+    setattr(target, attribute, value)
+    question.seq += 1
+    session.flush()
+    publish(session, EntryModerated(live.commission_id, live.id, question.id, question.seq, target.id, action))
+    return True
+
+
+# -- closing and its evidence ---------------------------------------------------------------
+
+def _close(session: Session, live: LiveSession, question: LiveQuestion) -> None:
+    question.state = CLOSED
+    question.closed_at = utcnow()
+    session.flush()
+    tally = results.tally(session, question)
+    participants = presence.count(session, live.id)
+    commission = session.get(Commission, live.commission_id)
+    earlier = session.get(evidence.EvidenceEntry, question.evidence_entry_id) if question.evidence_entry_id else None
+    summary = _summary(live, question, tally, participants)
+    payload = _payload(session, live, question, tally, participants)
+    if earlier is not None:
+        # Automatic entries cannot supersede one another (evidence.append), so the log keeps
+        # both rounds and this entry says which one it updates.
+        summary += f" Voting was reopened after an earlier result (entry {earlier.seq}); this is the result " \
+                   "when it closed again."
+        payload["updates_entry"] = earlier.seq
+    entry = evidence.append(
+        session, commission, step=live.step, kind="poll_result", summary=summary, payload=payload,
+        author=None, source=evidence.AUTOMATIC,
+    )
+    question.evidence_entry_id = entry.id
+    session.flush()
+    publish(session, QuestionClosedEvent(live.commission_id, live.id, question.id, tally["total"], tally["seq"]))
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _safe_phrases(tally: dict[str, Any]) -> dict[str, int]:
+    """The most frequent word-cloud phrases, leaving out any that look like contact details."""
+    phrases: dict[str, int] = {}
+    for phrase, count in tally["counts"].items():
+        if evidence.personal_details_problem(phrase) is None:
+            phrases[phrase] = count
+        if len(phrases) == EVIDENCE_PHRASES:
+            break
+    return phrases
+
+
+def _summary(live: LiveSession, question: LiveQuestion, tally: dict[str, Any], participants: int) -> str:
+    label = question_types.get_type(question.type).label
+    number = [q.id for q in live.questions].index(question.id) + 1
+    step = journey.get_step(live.step)
+    text = (f"Live poll “{live.title}” ({step.name if step else live.step}), question {number} of "
+            f"{len(live.questions)} ({label}): “{question.text}”. ")
+    if question.type == "qa":
+        text += f"{_plural(tally['total'], 'question')} from the room"
+    else:
+        text += _plural(tally["total"], "response")
+    text += f"; {_plural(participants, 'participant')} connected when voting closed."
+    rows = tally["chart"]
+    if question.type in ("multiple_choice", "ranking") and tally["total"]:
+        best = rows[0] if question.type == "ranking" else max(rows, key=lambda r: r["count"])
+        text += f" {'Ranked first' if question.type == 'ranking' else 'Chosen most'}: “{best['label']}”."
+    elif question.type == "rating" and tally.get("mean") is not None:
+        text += f" Average rating {tally['mean']:g} on a scale of {question.definition['min']} to " \
+                f"{question.definition['max']}."
+    elif question.type in ("open_text", "word_cloud", "qa"):
+        text += " What residents wrote is kept as resident input for theming."
+    return text
+
+
+def _payload(session: Session, live: LiveSession, question: LiveQuestion, tally: dict[str, Any],
+             participants: int) -> dict[str, Any]:
+    shown_early = session.scalar(select(ResultDisclosure.id).where(
+        ResultDisclosure.question_id == question.id, ResultDisclosure.action == REVEALED,
+        ResultDisclosure.question_state == OPEN)) is not None
+    payload: dict[str, Any] = {
+        "live_session_id": live.id, "question_id": question.id, "question": question.text,
+        "type": question.type, "total": tally["total"], "participants": participants,
+        "seq": tally["seq"],
+        "opened_at": question.opened_at.isoformat(timespec="seconds") + "Z" if question.opened_at else None,
+        "closed_at": question.closed_at.isoformat(timespec="seconds") + "Z",
+        "results_shown_while_open": shown_early,
+    }
+    if question.type in ("multiple_choice", "rating", "ranking"):
+        payload["counts"] = tally["counts"]
+        for extra in ("mean", "median"):
+            if tally.get(extra) is not None:
+                payload[extra] = tally[extra]
+    elif question.type == "word_cloud":
+        payload["phrases"] = _safe_phrases(tally)
+        payload["distinct_phrases"] = len(tally["counts"]) + tally.get("more", 0)
+    elif question.type == "open_text":
+        payload["hidden_by_moderator"] = session.scalar(
+            select(func.count()).select_from(LiveVote).where(LiveVote.question_id == question.id,
+                                                             LiveVote.hidden.is_(True)))
+    elif question.type == "qa":
+        rows = session.execute(select(LiveEntry.hidden, LiveEntry.answered).where(
+            LiveEntry.question_id == question.id)).all()
+        payload["answered"] = sum(1 for _, answered in rows if answered)
+        payload["hidden_by_moderator"] = sum(1 for hidden, _ in rows if hidden)
+    return payload

@@ -1,0 +1,189 @@
+"""Setting up live sessions: creating one for a step, adding questions, finding one by code.
+
+A session belongs to one step because its results are evidence against that step's practice
+question: a step that has not started cannot take evidence yet, so it cannot have a session
+either, and the step must invite live polls (``journey.Step.activities``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from commissioning_steps import journey
+from commissioning_steps.commissions import NOT_STARTED, Commission
+from commissioning_steps.errors import Invalid
+from commissioning_steps.events import publish
+from commissioning_steps.evidence import personal_details_problem
+from commissioning_steps.staff import StaffUser
+from surveys.errors import DefinitionError
+from surveys.question_types import POLL, normalise_question
+
+from .errors import UnknownQuestion, UnknownSession
+from .events import LiveQuestionAdded, LiveSessionCreated
+from .join_codes import new_code, normalise_code
+from .models import LiveQuestion, LiveSession
+
+TITLE_MAX = 200
+MAX_QUESTIONS = 50
+#: The settings a live poll question may have. Survey-only settings (branching, metrics,
+#: "required") mean nothing in a room where the presenter moves everyone along together.
+POLL_KEYS = frozenset({"type", "text", "help", "options", "multiple", "max", "min", "min_label",
+                       "max_label", "max_length"})
+_CODE_ATTEMPTS = 5
+
+
+def normalise_poll_question(raw: Any) -> dict[str, Any]:
+    """A live poll question's definition, checked and with defaults filled in.
+
+    Multiple choice is choose-one unless ``multiple`` says otherwise: in a room, "pick the one
+    that matters most" is the usual question, whereas surveys default to choose-any. Results
+    go into the evidence log, so the question's own wording may not carry contact details.
+    """
+    if not isinstance(raw, Mapping):
+        raise DefinitionError({"": "Give the question as a set of named fields"})
+    unknown = [str(key) for key in raw if key not in POLL_KEYS]
+    if unknown:
+        raise DefinitionError({key: f'"{key}" is not a setting of a live poll question' for key in unknown})
+    raw = dict(raw)
+    if raw.get("type") == "multiple_choice" and raw.get("multiple") is None:
+        raw["multiple"] = False
+    definition = normalise_question(raw, context=POLL)
+    definition.pop("required", None)
+    for key in ("text", "help", "options", "min_label", "max_label"):
+        if key in definition:
+            problem = personal_details_problem(definition[key])
+            if problem:
+                raise DefinitionError({key: problem})
+    return definition
+
+
+def _check_title(title: Any) -> str:
+    text = title.strip() if isinstance(title, str) else ""
+    if not text:
+        raise Invalid({"title": "Enter a title for the live session"})
+    if len(text) > TITLE_MAX:
+        raise Invalid({"title": f"Title must be {TITLE_MAX} characters or fewer"})
+    problem = personal_details_problem(text)
+    if problem:
+        raise Invalid({"title": problem})
+    return text
+
+
+def _check_step(commission: Commission, step: Any) -> str:
+    step_def = journey.get_step(step) if isinstance(step, str) else None
+    if step_def is None:
+        raise Invalid({"step": f"Step must be one of: {', '.join(journey.STEP_KEYS)}"})
+    if journey.LIVE_POLL not in step_def.activities:
+        raise Invalid({"step": f"{step_def.name} does not use live polls"})
+    if commission.step_status(step_def.key) == NOT_STARTED:
+        raise Invalid({"step": f"{step_def.name} has not started yet: run live polls for steps that are "
+                               "active or complete, so their results can go into the evidence log"})
+    return step_def.key
+
+
+def _definitions(questions: Sequence[Any], start: int = 0) -> list[dict[str, Any]]:
+    if not isinstance(questions, (list, tuple)):
+        raise Invalid({"questions": "Give the questions as a list"})
+    if start + len(questions) > MAX_QUESTIONS:
+        raise Invalid({"questions": f"A live session can have up to {MAX_QUESTIONS} questions"})
+    fields: dict[str, str] = {}
+    definitions = []
+    for i, raw in enumerate(questions):
+        try:
+            definitions.append(normalise_poll_question(raw))
+        except DefinitionError as exc:
+            fields.update(exc.prefixed(f"questions.{start + i}").fields)
+    if fields:
+        raise Invalid(fields)
+    return definitions
+
+
+def create_session(session: Session, commission: Commission, actor: StaffUser, *, title: str, step: str,
+                   questions: Sequence[Mapping[str, Any]] = ()) -> LiveSession:
+    """A new live session with its questions (none yet is fine: they can be added later)."""
+    title = _check_title(title)
+    step = _check_step(commission, step)
+    definitions = _definitions(questions)
+    live = _insert_with_fresh_code(session, lambda code: LiveSession(
+        commission_id=commission.id, step=step, title=title, code=code, created_by_id=actor.id))
+    for position, definition in enumerate(definitions, start=1):
+        session.add(LiveQuestion(session_id=live.id, position=position, definition=definition))
+    session.flush()
+    session.expire(live, ["questions"])
+    publish(session, LiveSessionCreated(commission.id, live.id, step, len(definitions)))
+    return live
+
+
+def _insert_with_fresh_code(session: Session, make) -> LiveSession:
+    """Insert a session under a code nobody holds.
+
+    ``new_code`` only pre-checks; another process could take the same code in between, so the
+    unique constraint decides, inside a savepoint so a clash costs one retry, not the request.
+    """
+    def taken(code: str) -> bool:
+        return session.scalar(select(LiveSession.id).where(LiveSession.code == code)) is not None
+
+    attempts = 0
+    while True:
+        live = make(new_code(taken))
+        try:
+            with session.begin_nested():
+                session.add(live)
+            return live
+        except IntegrityError:
+            attempts += 1
+            if attempts == _CODE_ATTEMPTS:
+                raise
+
+
+def add_question(session: Session, live: LiveSession, actor: StaffUser, raw: Mapping[str, Any]) -> LiveQuestion:
+    """Add a question at the end; sessions can grow while they run."""
+    count = session.scalar(select(func.count()).select_from(LiveQuestion).where(LiveQuestion.session_id == live.id))
+    definition = _definitions([raw], start=count)[0]
+    position = (session.scalar(select(func.max(LiveQuestion.position))
+                               .where(LiveQuestion.session_id == live.id)) or 0) + 1
+    question = LiveQuestion(session_id=live.id, position=position, definition=definition)
+    session.add(question)
+    session.flush()
+    session.expire(live, ["questions"])
+    publish(session, LiveQuestionAdded(live.commission_id, live.id, question.id))
+    return question
+
+
+def get_session(session: Session, session_id: int) -> LiveSession:
+    live = session.get(LiveSession, session_id)
+    if live is None:
+        raise UnknownSession("No live session with that id")
+    return live
+
+
+def find_by_code(session: Session, typed: Any) -> LiveSession:
+    """The session a resident's typed code names; a malformed code is simply not found."""
+    code = normalise_code(typed)
+    live = session.scalar(select(LiveSession).where(LiveSession.code == code)) if code else None
+    if live is None:
+        raise UnknownSession("No live session has that code. Check the code on the screen and try again.")
+    return live
+
+
+def get_question(live: LiveSession, question_id: Any) -> LiveQuestion:
+    if isinstance(question_id, int) and not isinstance(question_id, bool):
+        for question in live.questions:
+            if question.id == question_id:
+                return question
+    raise UnknownQuestion("No question with that id in this live session")
+
+
+def current_question(live: LiveSession) -> LiveQuestion | None:
+    if live.current_question_id is None:
+        return None
+    return next((q for q in live.questions if q.id == live.current_question_id), None)
+
+
+def sessions_for(session: Session, commission_id: int) -> list[LiveSession]:
+    return list(session.scalars(select(LiveSession).where(LiveSession.commission_id == commission_id)
+                                .order_by(LiveSession.created_at.desc(), LiveSession.id.desc())))

@@ -1,0 +1,180 @@
+"""What residents do in a live session: vote, ask a question, up-vote someone else's.
+
+Each function locks the question's row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite
+write transactions are exclusive already). Closing a question takes the same lock, so a vote is
+either stored before the close, and counted in the final tally, or refused after it: never
+stored after the final tally was read. The same lock makes ``seq`` and the votes move together.
+
+"One vote per participant" means one per participant token, which is one per browser: polls
+are anonymous, so this limits devices, not people.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from commissioning_steps.db import utcnow
+from commissioning_steps.events import publish
+from surveys import question_types
+from surveys.errors import AnswerError
+from surveys.question_types import word_cloud
+
+from .errors import InvalidValue, QuestionClosed, TooLong, UnknownEntry, UnknownQuestion
+from .events import EntryPosted, EntryUpvoted, VoteCast
+from .models import OPEN, PENDING, LiveEntry, LiveQuestion, LiveSession, LiveUpvote, LiveVote, LiveVoteReceipt
+
+ASK_MAX = 280
+#: Questions one participant may post to one Q&A: enough for anyone with something to ask,
+#: too few to bury everyone else's.
+ASK_LIMIT_PER_PARTICIPANT = 20
+CLIENT_VOTE_ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    vote_id: int
+    #: False when the vote repeated one already stored (a retry, or the same answer again).
+    changed: bool
+    duplicate: bool = False
+
+
+def lock_question(session: Session, live: LiveSession, question_id: Any) -> LiveQuestion:
+    """The session's question ``question_id``, locked against concurrent votes and closes."""
+    if not isinstance(question_id, int) or isinstance(question_id, bool):
+        raise UnknownQuestion("No question with that id in this live session")
+    question = session.get(LiveQuestion, question_id, with_for_update=True, populate_existing=True)
+    if question is None or question.session_id != live.id:
+        raise UnknownQuestion("No question with that id in this live session")
+    return question
+
+
+def _require_open(live: LiveSession, question: LiveQuestion) -> None:
+    # Only the current question is ever open (see ``running``), so the state decides; the
+    # current-question check is for the message.
+    if question.state == OPEN:
+        return
+    if live.current_question_id != question.id:
+        raise UnknownQuestion("That question is not the one on the screen")
+    if question.state == PENDING:
+        raise QuestionClosed("Voting on this question has not opened yet")
+    raise QuestionClosed("Voting on this question has closed")
+
+
+def _clean_value(question: LiveQuestion, value: Any) -> Any:
+    definition = question.definition
+    if question.type == "qa":
+        raise InvalidValue("This is a Q&A: send your question instead of a vote")
+    if question_types.is_empty(value):
+        qtype = question_types.get_type(question.type)
+        raise InvalidValue(qtype.required_message_for(definition))
+    if isinstance(value, str):
+        limit = word_cloud.MAX_LENGTH if question.type == "word_cloud" else definition.get("max_length")
+        length = len(value.strip()) if question.type == "word_cloud" else len(value)
+        if limit is not None and length > limit:
+            raise TooLong(f"Your answer must be {limit} characters or fewer")
+    try:
+        return question_types.clean_answer(definition, value)
+    except AnswerError as exc:
+        raise InvalidValue(next(iter(exc.fields.values()))) from exc
+
+
+def _check_client_vote_id(client_vote_id: Any) -> str:
+    if not isinstance(client_vote_id, str) or not client_vote_id.strip():
+        raise InvalidValue("Send a client_vote_id with every vote", field="client_vote_id")
+    if len(client_vote_id) > CLIENT_VOTE_ID_MAX:
+        raise TooLong(f"client_vote_id must be {CLIENT_VOTE_ID_MAX} characters or fewer", field="client_vote_id")
+    return client_vote_id
+
+
+def cast_vote(session: Session, live: LiveSession, participant: str, question_id: Any, value: Any,
+              client_vote_id: Any) -> VoteOutcome:
+    """Store a participant's vote on the open question, replacing any earlier one.
+
+    A ``client_vote_id`` this participant already used is acknowledged again and changes
+    nothing, even if the question has closed since: the vote it carried was counted then.
+    """
+    client_vote_id = _check_client_vote_id(client_vote_id)
+    question = lock_question(session, live, question_id)
+    receipt = session.scalar(select(LiveVoteReceipt).where(
+        LiveVoteReceipt.session_id == live.id, LiveVoteReceipt.participant == participant,
+        LiveVoteReceipt.client_vote_id == client_vote_id))
+    if receipt is not None:
+        vote_id = session.scalar(select(LiveVote.id).where(LiveVote.question_id == receipt.question_id,
+                                                           LiveVote.participant == participant))
+        return VoteOutcome(vote_id or 0, changed=False, duplicate=True)
+    _require_open(live, question)
+    cleaned = _clean_value(question, value)
+    vote = session.scalar(select(LiveVote).where(LiveVote.question_id == question.id,
+                                                 LiveVote.participant == participant))
+    session.add(LiveVoteReceipt(session_id=live.id, participant=participant, client_vote_id=client_vote_id,
+                                question_id=question.id))
+    if vote is not None and vote.value == cleaned:
+        session.flush()
+        return VoteOutcome(vote.id, changed=False)
+    if vote is None:
+        vote = LiveVote(question_id=question.id, participant=participant, value=cleaned)
+        session.add(vote)
+    else:
+        vote.value = cleaned
+        vote.hidden = False  # a new answer is not the one a moderator hid
+        vote.updated_at = utcnow()
+    question.seq += 1
+    session.flush()
+    publish(session, VoteCast(live.commission_id, live.id, question.id, question.seq))
+    return VoteOutcome(vote.id, changed=True)
+
+
+def ask(session: Session, live: LiveSession, participant: str, text: Any) -> LiveEntry:
+    """Post a question to the current question, which must be an open Q&A."""
+    question_id = live.current_question_id
+    if question_id is None:
+        raise UnknownQuestion("There is no question on the screen yet")
+    question = lock_question(session, live, question_id)
+    if question.type != "qa":
+        raise InvalidValue("The question on the screen is not a Q&A", field="text")
+    _require_open(live, question)
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidValue("Enter your question", field="text")
+    text = text.strip()
+    if "\x00" in text:
+        raise InvalidValue("Your question contains a character that cannot be saved", field="text")
+    if len(text) > ASK_MAX:
+        raise TooLong(f"Your question must be {ASK_MAX} characters or fewer", field="text")
+    asked = session.scalar(select(func.count()).select_from(LiveEntry).where(
+        LiveEntry.question_id == question.id, LiveEntry.participant == participant))
+    if asked >= ASK_LIMIT_PER_PARTICIPANT:
+        raise InvalidValue(f"You have asked {ASK_LIMIT_PER_PARTICIPANT} questions already", field="text")
+    entry = LiveEntry(question_id=question.id, participant=participant, text=text)
+    session.add(entry)
+    question.seq += 1
+    session.flush()
+    publish(session, EntryPosted(live.commission_id, live.id, question.id, question.seq, entry.id))
+    return entry
+
+
+def upvote(session: Session, live: LiveSession, participant: str, entry_id: Any) -> bool:
+    """Up-vote a Q&A entry of the open question; returns False when this participant already had."""
+    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        raise UnknownEntry("No question from the room with that id")
+    entry = session.get(LiveEntry, entry_id)
+    if entry is None:
+        raise UnknownEntry("No question from the room with that id")
+    try:
+        question = lock_question(session, live, entry.question_id)
+    except UnknownQuestion:
+        raise UnknownEntry("No question from the room with that id") from None
+    if entry.hidden:
+        raise UnknownEntry("That question has been hidden by the moderator")
+    _require_open(live, question)
+    already = session.scalar(select(LiveUpvote.id).where(LiveUpvote.entry_id == entry.id,
+                                                         LiveUpvote.participant == participant))
+    if already is not None:
+        return False
+    session.add(LiveUpvote(entry_id=entry.id, participant=participant))
+    question.seq += 1
+    session.flush()
+    publish(session, EntryUpvoted(live.commission_id, live.id, question.id, question.seq, entry.id))
+    return True

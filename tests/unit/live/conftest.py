@@ -1,0 +1,51 @@
+"""Fixtures for the live-poll services: a commission at its first step with a commissioner, a
+write session on a migrated SQLite copy, and a recorder of the events the bus dispatches."""
+from __future__ import annotations
+
+import pytest
+
+from commissioning_steps import staff
+from commissioning_steps.commissions import Commission
+from commissioning_steps.events import bus
+from surveys.live import sessions
+from surveys.live.events import QUESTION_EVENTS, RESULT_EVENTS, LiveQuestionAdded, LiveSessionCreated, PresenterWatching
+
+from live_data import ALL_TYPES
+
+@pytest.fixture
+def db(app):
+    s = app.extensions["engage.db"].session(write=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def owner(world):
+    return world.user("casey@example.org", staff.COMMISSIONER, "Casey")
+
+
+@pytest.fixture
+def commission(world, owner, db):
+    c = world.commission(owner, "Rosehill Park")
+    return db.get(Commission, c.id)
+
+
+@pytest.fixture
+def live(db, commission, owner):
+    created = sessions.create_session(db, commission, owner, title="Park: what next?", step="initiate",
+                                      questions=ALL_TYPES)
+    db.commit()
+    return created
+
+
+@pytest.fixture
+def published():
+    """Live events in the order subscribers received them (that is, after commit)."""
+    seen = []
+    names = [e.name for e in (*QUESTION_EVENTS, *RESULT_EVENTS, LiveSessionCreated, LiveQuestionAdded,
+                              PresenterWatching)]
+    for name in names:
+        bus.subscribe(name, seen.append)
+    yield seen
+    for name in names:
+        bus.unsubscribe(name, seen.append)
