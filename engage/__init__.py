@@ -8,7 +8,6 @@ pages, the REST API and Socket.IO. The scheduler is started by the serving proce
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask

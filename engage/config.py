@@ -44,6 +44,7 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     SERVICE_NAME = "Engage"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    RATE_LIMITS_ENABLED = True  # residents' unauthenticated calls, per client address
     # Live polls (docs/live-protocol.md): events over LIVE_MAX_EVENT_BYTES get a payload_too_large
     # answer; packets over SOCKETIO_MAX_HTTP_BUFFER_SIZE are refused by the transport itself.
     LIVE_MAX_EVENT_BYTES = 16 * 1024
@@ -75,6 +76,7 @@ class TestConfig(Config):
     LOAD_DEMO_DATA = False
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; never used outside them
+    RATE_LIMITS_ENABLED = False  # one test client is "every resident"; limit tests turn it on
 
     def __init__(self) -> None:
         self.SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"

@@ -28,7 +28,7 @@ def _bucket(name: str, per_minute: int) -> TokenBucket:
 
 
 def allowed(name: str, per_minute: int) -> bool:
-    if current_app.config.get("RATE_LIMITS_ENABLED", True) is False:
+    if not current_app.config["RATE_LIMITS_ENABLED"]:
         return True
     bucket = _bucket(name, per_minute)
     with _lock:

@@ -22,11 +22,6 @@ def _error(response, status, code=None):
     return error
 
 
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
-
-
 def test_400_malformed_json(client, alice):
     response = client.post("/api/v1/commissions", data="{not json", content_type="application/json", headers=alice)
     _error(response, 400, "malformed_json")

@@ -1,5 +1,4 @@
 """Every page renders for the people who may see it."""
-from commissioning_steps import staff
 
 
 def test_public_pages(client):

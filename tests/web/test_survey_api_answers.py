@@ -36,18 +36,6 @@ FULL = {
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
-    yield app
-    app.extensions["engage.db"].engine.dispose()
-
-
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
-
-
-@pytest.fixture
 def survey(client, alice, team):
     response = client.post(f"/api/v1/commissions/{team['mine'].id}/surveys", headers=alice,
                            json={"title": "Parks", "step": "initiate", "questions": QUESTIONS})
@@ -358,7 +346,7 @@ def test_public_survey_description(client, survey, alice):
 
 @pytest.fixture
 def limited_app(database_url):
-    app = create_app({"DATABASE_URL": database_url})  # limits on, as in production
+    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": True})  # as in production
     yield app
     app.extensions["engage.db"].engine.dispose()
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from commissioning_steps.db import utcnow
-from engage import create_app
 from surveys.branching import flatten
 from surveys.models import Survey
 from surveys.templates import TEMPLATES
@@ -25,18 +24,6 @@ ALL_TYPES = [
     {"type": "about_you", "text": "Which describes you?", "category": "respondent_group",
      "why": "To check we hear from everyone", "options": ["Carers", "Residents", "Other"]},
 ]
-
-
-@pytest.fixture
-def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
-    yield app
-    app.extensions["engage.db"].engine.dispose()
-
-
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
 
 
 def _create(client, headers, commission_id, **body):

@@ -9,7 +9,6 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from engage import create_app
 from surveys.models import SurveyResponse
 
 SECTIONS = [
@@ -35,18 +34,6 @@ SECTIONS = [
     ]},
 ]
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
-    yield app
-    app.extensions["engage.db"].engine.dispose()
-
-
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from engage import create_app
 
 QUESTIONS = [
     {"id": "park", "type": "single_choice", "text": "Which park?", "options": ["Rosehill", "Meadow", "Common"],
@@ -58,18 +57,6 @@ EXPECTED_COUNTS = {
 }
 EXPECTED_ANSWERED = {"park": 5, "travel": 4, "score": 4, "safe": 3, "again": 4, "why_not": 1, "visits": 3,
                      "comments": 3, "rank": 3, "who": 4}
-
-
-@pytest.fixture
-def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
-    yield app
-    app.extensions["engage.db"].engine.dispose()
-
-
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
 
 
 def _new_survey(client, headers, commission_id, questions=QUESTIONS, **extra):

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, inspect, select
 
 from commissioning_steps.db import utcnow
@@ -17,18 +16,6 @@ from surveys.models import ResponseDraft, Survey, SurveyResponse
 
 QUESTIONS = [{"id": "again", "type": "yes_no_maybe", "text": "Would you go again?", "required": True},
              {"id": "comments", "type": "free_text", "text": "Anything else?"}]
-
-
-@pytest.fixture
-def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
-    yield app
-    app.extensions["engage.db"].engine.dispose()
-
-
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
 
 
 def _iso(moment):
@@ -132,7 +119,7 @@ def test_a_schedule_survives_a_restart(database_url, app, client, alice, team):
     sid = _create(client, alice, team["mine"].id, opens_at=_iso(opens), closes_at=_iso(opens + timedelta(days=1)))
     app.extensions["engage.db"].engine.dispose()  # the first process goes away
 
-    restarted = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
+    restarted = create_app({"DATABASE_URL": database_url})
     try:
         assert _apply(restarted, opens + timedelta(seconds=30)) == {"opened": [sid], "closed": []}
         assert _status(restarted, sid) == "open"
@@ -150,7 +137,7 @@ def test_the_schedule_job_catches_up_after_a_restart(database_url, app, client, 
     s.get(Survey, sid).opens_at = utcnow() - timedelta(minutes=5)  # the time passed while down
     s.commit()
     s.close()
-    restarted = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
+    restarted = create_app({"DATABASE_URL": database_url})
     monkeypatch.setattr(jobs, "_app", restarted)
     try:
         assert jobs.apply_survey_schedules() == {"opened": [sid], "closed": []}

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from commissioning_steps.db import utcnow
 from commissioning_steps.evidence import EvidenceEntry
-from engage import create_app
 from surveys.branching import flatten
 from surveys.models import Survey
 from surveys.templates import TEMPLATES
@@ -22,18 +21,6 @@ QUESTIONS = [
     {"id": "who", "type": "about_you", "text": "Which describes you?", "category": "respondent_group",
      "why": "To check we hear from everyone", "options": ["Carers", "Residents", "Other"]},
 ]
-
-
-@pytest.fixture
-def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
-    yield app
-    app.extensions["engage.db"].engine.dispose()
-
-
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engage import create_app
 from surveys.models import Survey, SurveyResponse
 from surveys.templates import APPETITE_METRICS, TEMPLATES, appetite_totals
 
@@ -29,18 +28,6 @@ EXPECTED = {
     "imperative_to_improve": {"yes": 3, "no": 1, "maybe": 2},
     "openness": {"yes": 1, "no": 1, "maybe": 0},
 }
-
-
-@pytest.fixture
-def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": False})
-    yield app
-    app.extensions["engage.db"].engine.dispose()
-
-
-@pytest.fixture
-def alice(world, team):
-    return world.token("alice@example.org")
 
 
 @pytest.fixture
