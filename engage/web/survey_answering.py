@@ -45,6 +45,17 @@ def _closed_page(survey: Survey):
     return render_template("surveys/resident/not_open.html", survey=survey), 409
 
 
+def _answering(slug: str):
+    """The open survey and this resident's answers in progress, or the page to show instead."""
+    survey = _survey(slug)
+    if survey.status != OPEN:
+        return survey, None, _closed_page(survey)
+    draft = _draft(survey)
+    if draft is None:
+        return survey, None, redirect(url_for(".start", slug=slug))
+    return survey, draft, None
+
+
 @bp.get("/s/<slug>")
 def start(slug: str):
     survey = _survey(slug)
@@ -67,12 +78,9 @@ def begin(slug: str):
 
 @bp.route("/s/<slug>/page/<int:number>", methods=["GET", "POST"])
 def page(slug: str, number: int):
-    survey = _survey(slug)
-    if survey.status != OPEN:
-        return _closed_page(survey)
-    draft = _draft(survey)
-    if draft is None:
-        return redirect(url_for(".start", slug=slug))
+    survey, draft, instead = _answering(slug)
+    if instead is not None:
+        return instead
     visible = pages.visible_pages(survey.definition, draft.answers)
     current = next((p for p in visible if p.number == number), None)
     if current is None:
@@ -107,12 +115,9 @@ def page(slug: str, number: int):
 
 @bp.get("/s/<slug>/check")
 def check(slug: str):
-    survey = _survey(slug)
-    if survey.status != OPEN:
-        return _closed_page(survey)
-    draft = _draft(survey)
-    if draft is None:
-        return redirect(url_for(".start", slug=slug))
+    survey, draft, instead = _answering(slug)
+    if instead is not None:
+        return instead
     visible = pages.visible_pages(survey.definition, draft.answers)
     rows = [(p, q, display_answer(q, draft.answers.get(q["id"]))) for p in visible for q in p.questions]
     return render_template("surveys/resident/check.html", survey=survey, rows=rows,
