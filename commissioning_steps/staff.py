@@ -40,6 +40,9 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    #: Moves on at every sign-out: sessions (and open presenter sockets) holding an older value
+    #: are no longer signed in, on every device and every server process.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     # The four members Flask-Login looks for, written out so the domain needs no Flask import.
@@ -56,7 +59,8 @@ class StaffUser(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the sign-in cookie holds: the account and its current session epoch."""
+        return f"{self.id}:{self.session_epoch or 0}"
 
     @property
     def role_label(self) -> str:
@@ -118,6 +122,22 @@ def create_user(session: Session, *, email: str, name: str, role: str, password_
     session.add(user)
     session.flush()
     return user
+
+
+def user_for_session(session: Session, session_id: str) -> StaffUser | None:
+    """The account a sign-in cookie names, if that sign-in is still current."""
+    user_id, _, epoch = (session_id or "").partition(":")
+    try:
+        user = session.get(StaffUser, int(user_id))
+        current = user is not None and int(epoch) == (user.session_epoch or 0)
+    except ValueError:
+        return None
+    return user if current and user.is_active else None
+
+
+def end_sessions(user: StaffUser) -> None:
+    """Sign the account out everywhere: every cookie and socket with the old epoch stops working."""
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def is_locked(user: StaffUser, now: datetime | None = None) -> bool:

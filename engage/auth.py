@@ -48,12 +48,10 @@ def authenticate(email: str, password: str) -> SignInResult:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> StaffUser | None:
-    try:
-        user = db_session().get(StaffUser, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    return user if user and user.is_active else None
+def _load_user(session_id: str) -> StaffUser | None:
+    """Runs for every request and every socket event, so a sign-out (which moves the account's
+    session epoch on) takes effect at once, on open presenter sockets too."""
+    return staff.user_for_session(db_session(), session_id)
 
 
 def bearer_user() -> StaffUser | None:

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from commissioning_steps import staff
+
 from ..auth import authenticate
 from ..extensions import db_session
 from .forms import SignInForm
@@ -43,6 +45,9 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    """Signs the account out on every device, and closes its presenter screens' rights too."""
+    staff.end_sessions(current_user._get_current_object())
+    db_session().commit()
     logout_user()
     flash("You have signed out", "success")
     return redirect(url_for("public.home"))

@@ -147,3 +147,21 @@ def test_two_commissioners_moderate_the_same_session(app, world, team, running_s
     assert bad["ok"] is False and bad["error"]["code"] == "invalid_value"
     assert _control(cara, running_session, "close", OPEN_TEXT)["question"]["state"] == "closed"
     assert [m["question"]["state"] for m in received(alice, "/presenter", "question")][-1] == "closed"
+
+
+def test_signing_out_ends_the_rights_of_an_open_presenter_socket(app, world, team, running_session):
+    """The socket keeps the cookie it connected with; signing out (on any device) moves the
+    account's session epoch on, so the next event no longer counts as signed in."""
+    http = app.test_client()
+    world.sign_in(http, "alice@example.org")
+    alice = socketio.test_client(app, namespace="/presenter", flask_test_client=http)
+    assert _watch(alice, running_session)["ok"]
+    other_device = app.test_client()
+    world.sign_in(other_device, "alice@example.org")
+    assert other_device.post("/sign-out").status_code == 302
+    ack = _control(alice, running_session, "open", MC)
+    assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+    assert http.get("/commissions").status_code == 302  # the first device's pages ask to sign in
+    session = app.extensions["engage.db"].session()
+    assert session.get(LiveSession, running_session["id"]).current_question_id is None
+    session.close()
