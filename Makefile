@@ -44,8 +44,9 @@ db: setup
 system-deps:
 	bash scripts/system-deps.sh
 
-bench: setup-dev
+bench: setup-dev system-deps
 	$(PY) bench/run.py
+	$(PY) bench/live_votes.py
 
 clean:
 	rm -rf $(VENV) node_modules
