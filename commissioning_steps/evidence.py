@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Iterable
 from urllib.parse import urlparse
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import evidence_chain, journey
@@ -274,6 +274,15 @@ def entries(session: Session, commission_id: int, step: str | None = None) -> li
     if step:
         query = query.where(EvidenceEntry.step == step)
     return list(session.scalars(query.order_by(EvidenceEntry.seq)))
+
+
+def counts_by_step(session: Session, commission_id: int) -> dict[str, int]:
+    """How many entries each step has, every step listed, in one query."""
+    counts = {key: 0 for key in journey.STEP_KEYS}
+    rows = session.execute(select(EvidenceEntry.step, func.count()).where(
+        EvidenceEntry.commission_id == commission_id).group_by(EvidenceEntry.step))
+    counts.update({step: n for step, n in rows})
+    return counts
 
 
 def superseded_by(session: Session, commission_id: int) -> dict[int, int]:

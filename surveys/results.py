@@ -114,3 +114,9 @@ def evidence_payload(survey, figures: dict[str, Any]) -> dict[str, Any]:
         ],
         "representativeness": figures["representativeness"],
     }
+
+
+def answers_export(responses: Sequence[Any]) -> list[dict[str, Any]]:
+    """Every response as exported with the results (no ids, no receipts)."""
+    return [{"submitted_at": r.submitted_at.isoformat() + "Z", "survey_version": r.survey_version,
+             "answers": r.answers} for r in responses]

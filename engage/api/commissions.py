@@ -13,10 +13,7 @@ from .schemas import CommissionIn, CompleteIn, MemberIn
 
 
 def commission_json(commission: commissions.Commission) -> dict:
-    session = db_session()
-    counts = {s.key: 0 for s in journey.STEPS}
-    for entry in evidence.entries(session, commission.id):
-        counts[entry.step] = counts.get(entry.step, 0) + 1
+    counts = evidence.counts_by_step(db_session(), commission.id)
     current = commission.current_step
     return {
         "id": commission.id,

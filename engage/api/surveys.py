@@ -165,8 +165,7 @@ def survey_results(survey_id: int):
     figures = results.survey_results(survey, rows, commission.population_groups,
                                      by=request.args.get("by"), search=request.args.get("q"))
     if request.args.get("format") == "export":
-        figures["answers"] = [{"submitted_at": _iso(r.submitted_at), "survey_version": r.survey_version,
-                               "answers": r.answers} for r in rows]
+        figures["answers"] = results.answers_export(rows)
     return jsonify(figures)
 
 

@@ -99,7 +99,7 @@ def show(commission_id: int):
     commission = access.require(session, current_user, commission_id)
     current = commission.current_step
     current_evidence = evidence.entries(session, commission.id, current.key) if current else []
-    counts = {s.key: len(evidence.entries(session, commission.id, s.key)) for s in journey.STEPS}
+    counts = evidence.counts_by_step(session, commission.id)
     return render_template(
         "staff/commission.html", commission=commission, stages=journey.STAGES, current=current,
         current_evidence=current_evidence, counts=counts,

@@ -310,7 +310,6 @@ def results_json(commission_id: int, survey_id: int):
     commission, survey = _load(commission_id, survey_id)
     rows = _responses(survey)
     figures = results.survey_results(survey, rows, commission.population_groups)
-    figures["answers"] = [{"submitted_at": r.submitted_at.isoformat() + "Z", "survey_version": r.survey_version,
-                           "answers": r.answers} for r in rows]
+    figures["answers"] = results.answers_export(rows)
     return Response(json.dumps(figures, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-results.json"'})
