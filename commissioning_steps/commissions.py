@@ -13,7 +13,7 @@ from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, selec
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import journey
-from .db import Base, utcnow
+from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .events import CommissionCreated, CommissionUpdated, MemberAdded, publish
 from .evidence_chain import GENESIS
@@ -123,6 +123,7 @@ def _apply(commission: Commission, data: CommissionInput) -> None:
     ]
 
 
+@transactional
 def create_commission(session: Session, actor: StaffUser, data: CommissionInput) -> Commission:
     """A new commission starts at Initiate, with its creator as a commissioner member."""
     _validate(data)
@@ -135,6 +136,7 @@ def create_commission(session: Session, actor: StaffUser, data: CommissionInput)
     return commission
 
 
+@transactional
 def update_commission(session: Session, commission: Commission, data: CommissionInput) -> Commission:
     _validate(data)
     before = _snapshot(commission)
@@ -154,6 +156,7 @@ def _snapshot(c: Commission) -> dict:
     }
 
 
+@transactional
 def add_member(session: Session, commission: Commission, email: str, role: str) -> Membership:
     """Give an existing staff account a role on this commission (or change the role it has)."""
     if role not in MEMBER_ROLES:

@@ -5,12 +5,23 @@ scheduled job, in a CLI command or in a unit test with no app at all.
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+if TYPE_CHECKING:
+    from .events import EventBus
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DEPTH = "engage.transaction_depth"
+WRITE_INFO = "engage.write"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -62,16 +73,113 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def make_session_factory(engine: Engine, write: bool = False) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit and publish domain events only
-    once their transaction has committed (see ``events``).
+def make_session_factory(engine: Engine, write: bool = False, bus: EventBus | None = None) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit and hand domain events to ``bus``
+    only once their transaction has committed (see ``events``).
 
     ``write=True`` is for units of work that change data; on SQLite they take the write lock at
-    BEGIN. Read-only work should use the default so readers never queue behind writers.
+    BEGIN. Read-only work should use the default so readers never queue behind writers. The bus
+    rides on each session's ``info``, so two stores in one process (two apps in a test run)
+    never hear each other's events.
     """
     from . import events
 
     bind = engine.execution_options(engage_write=True) if write else engine
-    factory = sessionmaker(bind, expire_on_commit=False)
+    factory = sessionmaker(bind, expire_on_commit=False, info={events.BUS_INFO: bus, WRITE_INFO: write})
     events.attach(factory)
     return factory
+
+
+class Store:
+    """One database: its engine, read and write session factories, and the bus its commits feed.
+
+    The web adapter keeps one on the app; jobs, the CLI, benchmarks and the domain's unit tests
+    make their own, with no Flask in sight.
+    """
+
+    def __init__(self, url: str, bus: EventBus | None = None) -> None:
+        from .events import EventBus
+
+        self.url = url
+        self.bus = bus if bus is not None else EventBus()
+        self.engine = make_engine(url)
+        self.read_factory = make_session_factory(self.engine, bus=self.bus)
+        self.write_factory = make_session_factory(self.engine, write=True, bus=self.bus)
+
+    def session(self, write: bool = False) -> Session:
+        return (self.write_factory if write else self.read_factory)()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def is_write_session(session: Session) -> bool:
+    return bool(session.info.get(WRITE_INFO))
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """The unit of work of one change: commit when the outermost block ends, roll back on error.
+
+    Service functions open it (usually through ``@transactional``), so a view, socket handler,
+    job or test only calls the service and never commits. A service that calls another joins
+    its transaction, and so does one called inside a SAVEPOINT its caller opened: only the
+    outermost block commits, so a composite change is all or nothing.
+    """
+    depth = session.info.get(_DEPTH, 0)
+    outermost = depth == 0 and not session.in_nested_transaction()
+    session.info[_DEPTH] = depth + 1
+    try:
+        yield session
+    except BaseException:
+        if outermost:
+            session.rollback()
+        raise
+    else:
+        if outermost:
+            try:
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        session.info[_DEPTH] = depth
+
+
+def transactional(fn: F) -> F:
+    """Run a service function, whose first argument is the session, as one ``transaction``."""
+
+    @functools.wraps(fn)
+    def wrapper(session: Session, *args: Any, **kwargs: Any) -> Any:
+        with transaction(session):
+            return fn(session, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def alembic_config(url: str):
+    import logging
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # before import: it logs while loading
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Apply every Alembic migration to the database at ``url`` (creating a SQLite file's folder).
+
+    Here rather than in the web adapter so the CLI, the tests and the benchmarks migrate the
+    same way without building a Flask app.
+    """
+    from alembic import command
+
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), "heads")

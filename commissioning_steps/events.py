@@ -5,6 +5,9 @@ Services call ``publish(session, event)`` inside their transaction: the event is
 the session. Subscribers are called only after the transaction commits, and the queue is
 dropped on rollback, so no subscriber ever reacts to a change that did not happen.
 
+There is no process-wide bus: each ``db.Store`` (one per app) owns an ``EventBus`` and its
+session factories carry it, so the events of one app never reach another app's subscribers.
+
 ``grep -rn "publish("`` finds every producer.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ from .db import Base, utcnow
 
 log = logging.getLogger(__name__)
 _PENDING = "engage.pending_events"
+BUS_INFO = "engage.bus"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,9 +122,6 @@ class EventBus:
                 log.exception("subscriber %r failed on %s", fn, evt.name)
 
 
-bus = EventBus()
-
-
 def publish(session: Session, evt: DomainEvent) -> None:
     """Store the event and queue it for the subscribers once ``session`` commits."""
     session.add(StoredEvent(name=evt.name, commission_id=evt.commission_id, payload=evt.payload()))
@@ -129,6 +130,9 @@ def publish(session: Session, evt: DomainEvent) -> None:
 
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, [])
+    bus: EventBus | None = session.info.get(BUS_INFO)
+    if bus is None:
+        return
     for evt in pending:
         bus.dispatch(evt)
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import evidence_chain, journey
 from .commissions import COMPLETE, NOT_STARTED, Commission
-from .db import Base, utcnow
+from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .events import EvidenceAppended, publish
 from .staff import StaffUser
@@ -154,6 +154,7 @@ def _check_payload(kind: Kind, payload: Any) -> dict[str, str]:
     return fields
 
 
+@transactional
 def append(
     session: Session,
     commission: Commission,
@@ -244,6 +245,7 @@ def append(
     return entry
 
 
+@transactional
 def record_manual(session: Session, commission: Commission, actor: StaffUser, *, step: str,
                   kind: str, summary: str, payload: dict | None = None,
                   supersedes: int | None = None) -> EvidenceEntry:
@@ -254,6 +256,7 @@ def record_manual(session: Session, commission: Commission, actor: StaffUser, *,
                   author=actor, supersedes=supersedes)
 
 
+@transactional
 def record_assessment(session: Session, commission: Commission, evaluator: StaffUser, *,
                       step: str, rating: str, commentary: str) -> EvidenceEntry:
     """An evaluator's judgement of how well the evidence answers a step's practice question."""

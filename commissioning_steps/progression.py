@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import evidence, journey
 from .commissions import ACTIVE, Commission
+from .db import transactional
 from .errors import Conflict, Invalid
 from .events import StepActivated, StepCompleted, publish
 from .staff import StaffUser
@@ -24,6 +25,7 @@ def gateway_shortfall(session: Session, commission: Commission, step: journey.St
     return max(0, step.gateway.min_evidence - have)
 
 
+@transactional
 def complete_step(session: Session, commission: Commission, step_key: str, actor: StaffUser,
                   override_reason: str | None = None) -> journey.Step | None:
     """Complete the active step; returns the step that becomes active next (None at the end)."""

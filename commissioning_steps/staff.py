@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, utcnow
+from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid
 
 ADMIN, COMMISSIONER, EVALUATOR = "admin", "commissioner", "evaluator"
@@ -105,6 +105,7 @@ def find_by_email(session: Session, email: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 
+@transactional
 def create_user(session: Session, *, email: str, name: str, role: str, password_hash: str) -> StaffUser:
     fields = {}
     email = normalise_email(email)
@@ -135,7 +136,8 @@ def user_for_session(session: Session, session_id: str) -> StaffUser | None:
     return user if current and user.is_active else None
 
 
-def end_sessions(user: StaffUser) -> None:
+@transactional
+def end_sessions(session: Session, user: StaffUser) -> None:
     """Sign the account out everywhere: every cookie and socket with the old epoch stops working."""
     user.session_epoch = (user.session_epoch or 0) + 1
 
@@ -144,7 +146,8 @@ def is_locked(user: StaffUser, now: datetime | None = None) -> bool:
     return bool(user.locked_until and user.locked_until > (now or utcnow()))
 
 
-def record_login(user: StaffUser, ok: bool, now: datetime | None = None) -> None:
+@transactional
+def record_login(session: Session, user: StaffUser, ok: bool, now: datetime | None = None) -> None:
     """Throttle guessing: a run of wrong passwords locks the account for a few minutes."""
     now = now or utcnow()
     if ok:
@@ -161,6 +164,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transactional
 def issue_token(session: Session, user: StaffUser, now: datetime | None = None) -> str:
     now = now or utcnow()
     token = secrets.token_urlsafe(32)

@@ -32,7 +32,7 @@ class SignInResult:
 
 
 def authenticate(email: str, password: str) -> SignInResult:
-    """Check a password; the caller commits, so the failure count is stored either way."""
+    """Check a password; the failure count is stored (committed) either way."""
     session = db_session(write=True)
     user = staff.find_by_email(session, email)
     if user is None or not user.is_active:
@@ -41,7 +41,7 @@ def authenticate(email: str, password: str) -> SignInResult:
     if staff.is_locked(user):
         return SignInResult(locked=True)
     ok = check_password_hash(user.password_hash, password or "")
-    staff.record_login(user, ok)
+    staff.record_login(session, user, ok)
     if not ok:
         log.info("failed sign-in for staff#%s", user.id)  # the id, never the email
     return SignInResult(user=user if ok else None, locked=staff.is_locked(user))

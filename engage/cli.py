@@ -9,35 +9,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from commissioning_steps import evidence_chain, staff
+from commissioning_steps import db, evidence_chain, staff
 from commissioning_steps.errors import DomainError
 
-from .config import ROOT
 from .extensions import database
 
 
 def alembic_config():
-    import logging
-
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    from alembic.config import Config as AlembicConfig
-
-    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", current_app.config["DATABASE_URL"].replace("%", "%%"))
-    return cfg
+    return db.alembic_config(current_app.config["DATABASE_URL"])
 
 
 def upgrade_database() -> None:
-    import logging
-
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # before import: it logs while loading
-    from alembic import command
-
-    url = current_app.config["DATABASE_URL"]
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(), "heads")
+    db.upgrade(current_app.config["DATABASE_URL"])
 
 
 def init_app(app: Flask) -> None:
@@ -76,7 +59,6 @@ def init_app(app: Flask) -> None:
         session = database().session(write=True)
         try:
             user = staff.create_user(session, email=email, name=name, role=role, password_hash=hash_password(password))
-            session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message if exc.code == "conflict" else
                                        "; ".join(exc.fields.values()) or exc.message) from exc
@@ -103,7 +85,6 @@ def init_app(app: Flask) -> None:
         if user is None:
             raise click.ClickException("No staff account has that email address.")
         token = staff.issue_token(session, user)
-        session.commit()
         session.close()
         click.echo(token)
 

@@ -12,7 +12,8 @@ from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
 
-from commissioning_steps.db import make_engine, make_session_factory
+from commissioning_steps.db import Store, is_write_session
+from commissioning_steps.events import EventBus
 
 socketio = SocketIO()
 login_manager = LoginManager()
@@ -21,31 +22,45 @@ csrf = CSRFProtect()
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-class Database:
+class Database(Store):
+    """The app's ``Store``: its engine, session factories and event bus live on the app
+    (``app.extensions["engage.db"]``), so two apps in one process share none of them."""
+
     def __init__(self, app: Flask) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self.read_factory = make_session_factory(self.engine)
-        self.write_factory = make_session_factory(self.engine, write=True)
+        super().__init__(app.config["DATABASE_URL"], bus=EventBus())
         app.extensions["engage.db"] = self
         app.teardown_appcontext(_close_session)
 
-    def session(self, write: bool = False) -> Session:
-        return (self.write_factory if write else self.read_factory)()
+
+class ReadSessionOpen(RuntimeError):
+    """A write session was asked for after this request had already opened a read session.
+
+    Quietly handing back the read session would run the write without SQLite's write lock (and
+    on a read-only replica, fail later); asking early, or from a request whose method writes,
+    is the fix.
+    """
 
 
 def database() -> Database:
     return current_app.extensions["engage.db"]
 
 
+def event_bus() -> EventBus:
+    return database().bus
+
+
 def db_session(write: bool | None = None) -> Session:
     """The session for this request or event, opened on first use.
 
-    ``write`` defaults to whether the request's method changes data.
+    ``write`` defaults to whether the request's method changes data. Asking for a write session
+    when a read session is already open is an error (``ReadSessionOpen``), never a silent read.
     """
     if "db_session" not in g:
         if write is None:
             write = has_request_context() and request.method not in _READ_METHODS
         g.db_session = database().session(write=write)
+    elif write and not is_write_session(g.db_session):
+        raise ReadSessionOpen("this request opened a read session before asking to write")
     return g.db_session
 
 

@@ -3,6 +3,10 @@
 The schema is built once per run by the real Alembic migrations (so the migrations are tested
 on every run, triggers included) into a template SQLite file; each test gets a fresh copy,
 which is far quicker than migrating again and keeps tests independent.
+
+``store`` is the database a test arranges data in: the app's own store when the test has an
+app, a bare ``commissioning_steps.db.Store`` in the domain's unit tests (``tests/unit`` overrides
+it, and refuses to build an app), so those run without Flask.
 """
 from __future__ import annotations
 
@@ -11,9 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from commissioning_steps import commissions, staff
-from engage import create_app
-from engage.cli import upgrade_database
+from commissioning_steps import commissions, db, staff
 
 PASSWORD = "correct horse battery staple"
 
@@ -21,10 +23,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "engage.sqlite3"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}"})
-    with app.app_context():
-        upgrade_database()
-    app.extensions["engage.db"].engine.dispose()
+    db.upgrade(f"sqlite:///{path}")
     return path
 
 
@@ -37,9 +36,16 @@ def database_url(migrated_template, tmp_path):
 
 @pytest.fixture
 def app(database_url):
+    from engage import create_app
+
     app = create_app({"DATABASE_URL": database_url})
     yield app
     app.extensions["engage.db"].engine.dispose()
+
+
+@pytest.fixture
+def store(app):
+    return app.extensions["engage.db"]
 
 
 @pytest.fixture
@@ -48,50 +54,39 @@ def client(app):
 
 
 @pytest.fixture
-def session(app):
+def session(store):
     """A write session outside any request, for arranging data."""
-    s = app.extensions["engage.db"].session(write=True)
+    s = store.session(write=True)
     yield s
     s.close()
 
 
 @dataclass
 class World:
-    """Small action helpers, in the style of Flask's tutorial conftest."""
+    """Small action helpers, in the style of Flask's tutorial conftest. Each helper is one call of
+    a service, which commits its own transaction."""
 
-    app: object
+    store: db.Store
+    app: object | None = None
 
     def user(self, email: str, role: str, name: str | None = None) -> staff.StaffUser:
         from werkzeug.security import generate_password_hash
 
-        s = self.app.extensions["engage.db"].session(write=True)
-        try:
-            user = staff.create_user(s, email=email, name=name or email.split("@")[0].title(), role=role,
+        with self.store.session(write=True) as s:
+            return staff.create_user(s, email=email, name=name or email.split("@")[0].title(), role=role,
                                      password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
-            s.commit()
-            return user
-        finally:
-            s.close()
 
     def commission(self, owner: staff.StaffUser, title: str = "Day opportunities", groups=(), **kw):
-        s = self.app.extensions["engage.db"].session(write=True)
-        try:
-            c = commissions.create_commission(s, owner, commissions.CommissionInput(
+        with self.store.session(write=True) as s:
+            return commissions.create_commission(s, owner, commissions.CommissionInput(
                 title=title, population_groups=list(groups), **kw))
-            s.commit()
-            return c
-        finally:
-            s.close()
 
     def add_member(self, commission, email: str, role: str) -> None:
-        s = self.app.extensions["engage.db"].session(write=True)
-        try:
+        with self.store.session(write=True) as s:
             commissions.add_member(s, s.get(commissions.Commission, commission.id), email, role)
-            s.commit()
-        finally:
-            s.close()
 
     def token(self, email: str) -> dict[str, str]:
+        assert self.app is not None, "tokens come from the API: this test needs the app fixture"
         client = self.app.test_client()
         response = client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
         assert response.status_code == 200, response.json
@@ -102,8 +97,9 @@ class World:
 
 
 @pytest.fixture
-def world(app):
-    return World(app)
+def world(store, request):
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
+    return World(store, app)
 
 
 @pytest.fixture

@@ -65,7 +65,6 @@ def create_commission():
     data = load_json(CommissionIn())
     session = db_session()
     commission = commissions.create_commission(session, user, _input(data))
-    session.commit()
     response = jsonify(commission_json(commission))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_commission", commission_id=commission.id)
@@ -86,7 +85,6 @@ def update_commission(commission_id: int):
     commission = access.require(session, current_staff(), commission_id, access.WRITE)
     data = load_json(CommissionIn(), partial=True)
     commissions.update_commission(session, commission, _input(data, commission))
-    session.commit()
     return jsonify(commission_json(commission))
 
 
@@ -99,7 +97,6 @@ def complete_step(commission_id: int, key: str):
         raise Invalid({"step": f"Step must be one of: {', '.join(journey.STEP_KEYS)}"})
     data = load_json(CompleteIn())
     progression.complete_step(session, commission, key, current_staff(), data.get("override_reason"))
-    session.commit()
     return jsonify(commission_json(commission))
 
 
@@ -119,5 +116,4 @@ def add_member(commission_id: int):
     commission = access.require(session, current_staff(), commission_id, access.WRITE)
     data = load_json(MemberIn())
     member = commissions.add_member(session, commission, data["email"], data["role"])
-    session.commit()
     return jsonify(user_id=member.user_id, role=member.role), 201

@@ -28,7 +28,6 @@ def add_evidence(commission_id: int):
     entry = evidence.record_manual(session, commission, current_staff(), step=data["step"], kind=data["kind"],
                                    summary=data["summary"], payload=data["payload"],
                                    supersedes=data["supersedes"])
-    session.commit()
     return jsonify(entry_json(entry)), 201
 
 
@@ -66,5 +65,4 @@ def add_assessment(commission_id: int, key: str):
     data = load_json(AssessmentIn())
     entry = evidence.record_assessment(session, commission, current_staff(), step=key, rating=data["rating"],
                                        commentary=data["commentary"])
-    session.commit()
     return jsonify(entry_json(entry)), 201

@@ -18,13 +18,10 @@ def issue_token():
     result = authenticate(data["email"], data["password"])
     session = db_session()
     if result.locked and result.user is None:
-        session.commit()
         raise ApiError(429, "too_many_attempts", "Too many wrong passwords. Wait 5 minutes, then try again.")
     if result.user is None:
-        session.commit()
         raise ApiError(401, "invalid_credentials", "Email address or password is not correct")
     token = staff.issue_token(session, result.user)
-    session.commit()
     return jsonify(token=token, token_type="Bearer", expires_in=int(staff.TOKEN_LIFETIME.total_seconds()))
 
 

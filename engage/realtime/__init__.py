@@ -2,9 +2,8 @@
 staff screens, and the broadcaster that turns committed changes into messages.
 
 ``init_app`` runs after ``socketio.init_app`` (which gives each app a fresh Socket.IO server),
-registers both namespaces on it and subscribes this app's broadcaster to the event bus. The
-bus lives for the whole process, so an earlier app's broadcaster (tests create many apps) is
-stopped and unsubscribed first. The broadcaster's background task starts with the first
+registers both namespaces on it and subscribes this app's broadcaster to this app's event
+bus (``app.extensions["engage.db"].bus``). The broadcaster's background task starts with the first
 socket connection, so it runs in the serving process and never in CLI commands. Oversized
 long-polling posts are refused before Engine.IO sees them (``transport``).
 """
@@ -12,29 +11,20 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from commissioning_steps.events import bus
-
 from ..extensions import socketio
 from .broadcaster import Broadcaster
 from .presenter import PresenterNamespace
 from .resident import ResidentNamespace
 from .transport import PollingBodyLimit
 
-_current: Broadcaster | None = None
-
-
 def init_app(app: Flask) -> None:
-    global _current
-    if _current is not None:
-        _current.stop()
-    broadcaster = Broadcaster(app, socketio, bus, interval=app.config["LIVE_BROADCAST_INTERVAL"],
+    broadcaster = Broadcaster(app, socketio, app.extensions["engage.db"].bus, interval=app.config["LIVE_BROADCAST_INTERVAL"],
                               loop=app.config["LIVE_BROADCAST_LOOP"])
     broadcaster.subscribe()
     app.extensions["engage.live"] = broadcaster
     socketio.on_namespace(ResidentNamespace(broadcaster))
     socketio.on_namespace(PresenterNamespace(broadcaster))
     app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])
-    _current = broadcaster
 
 
 def broadcaster() -> Broadcaster:

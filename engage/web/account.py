@@ -31,7 +31,6 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         result = authenticate(form.email.data, form.password.data)
-        db_session().commit()
         if result.user:
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
@@ -46,8 +45,7 @@ def sign_in():
 @login_required
 def sign_out():
     """Signs the account out on every device, and closes its presenter screens' rights too."""
-    staff.end_sessions(current_user._get_current_object())
-    db_session().commit()
+    staff.end_sessions(db_session(), current_user._get_current_object())
     logout_user()
     flash("You have signed out", "success")
     return redirect(url_for("public.home"))

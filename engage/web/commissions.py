@@ -55,10 +55,8 @@ def _save_commission(form: CommissionForm, commission=None):
             commission = commissions.create_commission(session, current_user, data)
         else:
             commissions.update_commission(session, commission, data)
-        session.commit()
         return commission
     except Invalid as exc:
-        session.rollback()
         apply_domain_errors(form, exc.fields)
         form._errors = None
         return None
@@ -119,11 +117,9 @@ def team(commission_id: int):
         if form.validate_on_submit():
             try:
                 commissions.add_member(session, commission, form.email.data, form.role.data)
-                session.commit()
                 flash(f"{form.email.data} added as {form.role.data}", "success")
                 return redirect(url_for(".team", commission_id=commission.id))
             except (Invalid, Conflict) as exc:
-                session.rollback()
                 apply_domain_errors(form, exc.fields)
                 form._errors = None
     return render_template("staff/team.html", commission=commission, members=commissions.members(session, commission),
@@ -180,11 +176,9 @@ def add_evidence(commission_id: int, key: str):
             entry = evidence.record_manual(session, commission, current_user, step=step_def.key,
                                            kind=form.kind.data, summary=form.summary.data, payload=payload,
                                            supersedes=supersedes)
-            session.commit()
             flash(f"Evidence entry {entry.seq} added to the log", "success")
             return redirect(url_for(".step", commission_id=commission.id, key=step_def.key) + f"#entry-{entry.id}")
         except (Invalid, Conflict) as exc:
-            session.rollback()
             unplaced = apply_domain_errors(form, exc.fields, {"payload.attendance": "attendance",
                                                               "payload.url": "url", "payload": "summary"})
             if unplaced:
@@ -204,12 +198,10 @@ def complete(commission_id: int, key: str):
         try:
             nxt = progression.complete_step(session, commission, step_def.key, current_user,
                                             override_reason=form.override_reason.data)
-            session.commit()
             flash(f"{step_def.name} is complete." + (f" {nxt.name} is now active." if nxt else
                                                       " The journey is complete."), "success")
             return redirect(url_for(".show", commission_id=commission.id))
         except (Invalid, Conflict) as exc:
-            session.rollback()
             # A blocked gateway explains itself in full; a bad reason names the problem.
             message = exc.message if isinstance(exc, Conflict) else exc.fields.get("override_reason", exc.message)
             form.override_reason.errors = [message]
@@ -227,11 +219,9 @@ def assess(commission_id: int, key: str):
         try:
             evidence.record_assessment(session, commission, current_user, step=step_def.key,
                                        rating=form.rating.data, commentary=form.commentary.data)
-            session.commit()
             flash(f"Assessment of {step_def.name} recorded", "success")
             return redirect(url_for(".step", commission_id=commission.id, key=step_def.key))
         except (Invalid, Conflict) as exc:
-            session.rollback()
             unplaced = apply_domain_errors(form, exc.fields, {"summary": "commentary", "step": "rating"})
             if unplaced:
                 form.commentary.errors = [*form.commentary.errors, *unplaced]

@@ -1,29 +1,34 @@
 """Domain events: stored in the transaction, dispatched only after it commits."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
-from commissioning_steps import commissions, evidence, events, progression, staff
-from commissioning_steps.events import StoredEvent, bus
+from commissioning_steps import commissions, db, evidence, events, progression, staff
+from commissioning_steps.events import StoredEvent
+
+
+@pytest.fixture
+def bus(store):
+    return store.bus
 
 
 def _setup(world, session):
     user = world.user("ann@example.org", staff.COMMISSIONER)
     commission = commissions.create_commission(session, user, commissions.CommissionInput(title="Events"))
-    session.commit()
     return user, commission
 
 
-def test_subscriber_called_only_after_commit(world, session):
+def test_subscriber_called_only_after_commit(world, session, bus):
     received = []
     bus.subscribe("evidence.appended", received.append)
     try:
         user, commission = _setup(world, session)
-        entry = evidence.append(session, commission, step="initiate", kind="note",
-                                summary="Residents ran a stall at the market", author=user)
-        session.flush()
-        assert received == []
-        session.commit()
+        with db.transaction(session):
+            entry = evidence.append(session, commission, step="initiate", kind="note",
+                                    summary="Residents ran a stall at the market", author=user)
+            session.flush()
+            assert received == []  # inside the outer transaction, the inner service did not commit
         assert len(received) == 1
         evt = received[0]
         assert evt.name == "evidence.appended"
@@ -33,14 +38,17 @@ def test_subscriber_called_only_after_commit(world, session):
         bus.unsubscribe("evidence.appended", received.append)
 
 
-def test_rollback_publishes_nothing_and_stores_nothing(world, session):
+def test_rollback_publishes_nothing_and_stores_nothing(world, session, bus):
     received = []
     bus.subscribe("evidence.appended", received.append)
     try:
         user, commission = _setup(world, session)
-        evidence.append(session, commission, step="initiate", kind="note", summary="Never happened", author=user)
-        session.flush()
-        session.rollback()
+        with pytest.raises(RuntimeError):
+            with db.transaction(session):
+                evidence.append(session, commission, step="initiate", kind="note", summary="Never happened",
+                                author=user)
+                session.flush()
+                raise RuntimeError("the rest of the change failed")
         assert received == []
         # A later, unrelated commit must not release the rolled-back event either.
         session.add(StoredEvent(name="test.marker", commission_id=None, payload={}))
@@ -53,7 +61,7 @@ def test_rollback_publishes_nothing_and_stores_nothing(world, session):
         bus.unsubscribe("evidence.appended", received.append)
 
 
-def test_failing_subscriber_does_not_stop_others(world, session):
+def test_failing_subscriber_does_not_stop_others(world, session, bus):
     received = []
 
     def broken(_evt):
@@ -69,7 +77,7 @@ def test_failing_subscriber_does_not_stop_others(world, session):
         bus.unsubscribe("commission.created", received.append)
 
 
-def test_wildcard_subscriber_and_unsubscribe(world, session):
+def test_wildcard_subscriber_and_unsubscribe(world, session, bus):
     received = []
     bus.subscribe("*", received.append)
     try:
@@ -78,7 +86,6 @@ def test_wildcard_subscriber_and_unsubscribe(world, session):
     finally:
         bus.unsubscribe("*", received.append)
     evidence.append(session, commission, step="initiate", kind="note", summary="After unsubscribing", author=user)
-    session.commit()
     assert [e.name for e in received] == ["commission.created"]
 
 
@@ -86,7 +93,6 @@ def test_stored_events_for_the_main_changes(world, session):
     user, commission = _setup(world, session)
     evidence.append(session, commission, step="initiate", kind="note", summary="Street survey planned", author=user)
     progression.complete_step(session, commission, "initiate", user)
-    session.commit()
     rows = session.scalars(select(StoredEvent).where(StoredEvent.commission_id == commission.id)
                            .order_by(StoredEvent.id)).all()
     assert [r.name for r in rows] == ["commission.created", "evidence.appended", "step.completed", "step.activated"]
@@ -101,3 +107,23 @@ def test_event_payload_excludes_commission_id():
     evt = events.StepActivated(7, "plan")
     assert evt.payload() == {"step": "plan"}
     assert evt.name == "step.activated"
+
+
+def test_two_stores_never_hear_each_others_events(world, session, bus, database_url):
+    other = db.Store(database_url)
+    heard_here, heard_there = [], []
+    bus.subscribe("*", heard_here.append)
+    other.bus.subscribe("*", heard_there.append)
+    try:
+        _setup(world, session)
+    finally:
+        other.dispose()
+    assert [e.name for e in heard_here] == ["commission.created"]
+    assert heard_there == []
+
+
+def test_a_failed_service_rolls_back_its_own_writes(world, session):
+    user, commission = _setup(world, session)
+    with pytest.raises(Exception):
+        evidence.record_manual(session, commission, user, step="initiate", kind="note", summary="")
+    assert session.scalar(select(evidence.EvidenceEntry.id)) is None

@@ -6,15 +6,14 @@ import pytest
 
 from commissioning_steps import staff
 from commissioning_steps.commissions import Commission
-from commissioning_steps.events import bus
 from surveys.live import sessions
 from surveys.live.events import QUESTION_EVENTS, RESULT_EVENTS, LiveQuestionAdded, LiveSessionCreated, PresenterWatching
 
 from live_data import ALL_TYPES
 
 @pytest.fixture
-def db(app):
-    s = app.extensions["engage.db"].session(write=True)
+def db(store):
+    s = store.session(write=True)
     yield s
     s.close()
 
@@ -39,13 +38,13 @@ def live(db, commission, owner):
 
 
 @pytest.fixture
-def published():
+def published(store):
     """Live events in the order subscribers received them (that is, after commit)."""
     seen = []
     names = [e.name for e in (*QUESTION_EVENTS, *RESULT_EVENTS, LiveSessionCreated, LiveQuestionAdded,
                               PresenterWatching)]
     for name in names:
-        bus.subscribe(name, seen.append)
+        store.bus.subscribe(name, seen.append)
     yield seen
     for name in names:
-        bus.unsubscribe(name, seen.append)
+        store.bus.unsubscribe(name, seen.append)

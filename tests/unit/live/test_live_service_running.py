@@ -91,7 +91,7 @@ def test_closing_needs_an_open_question(db, live, owner):
         running.close_question(db, live, 123456, owner)
 
 
-def test_closing_appends_the_final_tally_to_the_steps_evidence(db, live, owner, commission, app):
+def test_closing_appends_the_final_tally_to_the_steps_evidence(db, live, owner, commission):
     q = question(live, "multiple_choice", multiple=False)
     _do(db, running.open_question, live, q.id, owner)
     for participant, value in ((P1, "Lighting"), (P2, "Lighting"), (P3, "Benches")):
