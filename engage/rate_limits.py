@@ -13,7 +13,7 @@ from flask import current_app, request
 
 from surveys.live.rate_limit import TokenBucket
 
-from .api.helpers import ApiError
+from .common.errors import ApiError
 
 _buckets: dict[tuple[str, int], TokenBucket] = {}
 _lock = threading.Lock()

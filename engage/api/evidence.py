@@ -6,7 +6,7 @@ from flask import jsonify, request
 from commissioning_steps import access, evidence
 
 from ..extensions import db_session
-from ..web.evidence_log import download, evidence_csv
+from ..common.downloads import download, evidence_csv
 from . import bp
 from .helpers import current_staff, load_json, staff_required
 from .schemas import AssessmentIn, EvidenceIn

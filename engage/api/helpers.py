@@ -7,19 +7,13 @@ from typing import Any
 from flask import g, request
 from marshmallow import Schema, ValidationError
 
-from commissioning_steps.errors import DomainError, Invalid
+from commissioning_steps.errors import Invalid
 
 from ..auth import bearer_user
-from .schemas import flatten
+from ..common.errors import ApiError
+from ..common.validation import flatten
 
-
-class ApiError(DomainError):
-    """An API-only problem with its own status (401, 400 for malformed JSON)."""
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status = status
-        self.code = code
+__all__ = ["ApiError", "current_staff", "load_json", "staff_required"]
 
 
 def staff_required(view):

@@ -6,21 +6,20 @@ are never written to the database or the logs.
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timezone
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from commissioning_steps import access
 from commissioning_steps.commissions import Commission
 from commissioning_steps.errors import Conflict, Forbidden, Invalid
-from surveys import exports, lifecycle, responses, results
+from surveys import lifecycle, responses, results
 from surveys.branching import flatten
 from surveys.models import OPEN, Survey, SurveyResponse
 
+from ..common.downloads import survey_responses_csv
 from ..extensions import db_session
 from ..rate_limits import limit_client
 from . import bp
@@ -161,23 +160,12 @@ def survey_results(survey_id: int):
     survey, commission = _survey_for(survey_id, access.READ)
     rows = _all_responses(survey.id)
     if request.args.get("format") == "csv":
-        return csv_response(survey, rows)
+        return survey_responses_csv(survey, rows)
     figures = results.survey_results(survey, rows, commission.population_groups,
                                      by=request.args.get("by"), search=request.args.get("q"))
     if request.args.get("format") == "export":
         figures["answers"] = results.answers_export(rows)
     return jsonify(figures)
-
-
-def csv_response(survey: Survey, rows: list[SurveyResponse]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    data = [{"answers": r.answers, "submitted_at": r.submitted_at, "survey_version": r.survey_version}
-            for r in rows]
-    for row in exports.csv_rows(flatten(survey.definition), data):
-        writer.writerow(row)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.csv"'})
 
 
 # -- residents -----------------------------------------------------------------------------

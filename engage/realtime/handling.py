@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 
 from commissioning_steps.errors import DomainError
 
-from ..api.schemas import flatten
+from ..common.validation import flatten
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Friendly error pages, and domain errors turned into them.
 
-API requests get JSON instead (see ``engage.api.errors``): the choice is made by path, so an
+API requests get JSON instead (see ``engage.common.errors``): the choice is made by path, so an
 error raised before any view runs (a 404 for an unknown URL, a 413 body) is answered in the
 right form too.
 """
@@ -49,7 +49,7 @@ def render_error(status: int, message: str | None = None):
 
 
 def init_app(app: Flask) -> None:
-    from engage.api.errors import json_error
+    from ..common.errors import json_error
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -1,11 +1,9 @@
 """The evidence log page, its verification status, and downloads (CSV and JSON)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from sqlalchemy import select
@@ -13,13 +11,10 @@ from sqlalchemy import select
 from commissioning_steps import access, evidence
 from commissioning_steps.staff import StaffUser
 
+from ..common.downloads import download, evidence_csv
 from ..extensions import db_session
 
 bp = Blueprint("evidence_log", __name__, url_prefix="/commissions/<int:commission_id>")
-
-CSV_COLUMNS = ("id", "seq", "step", "practice_question", "journey_version", "kind", "summary",
-               "payload", "author", "source", "recorded_at", "supersedes", "prev_hash", "hash")
-
 
 @bp.before_request
 @login_required
@@ -45,27 +40,6 @@ def log_page(commission_id: int):
                            names=author_names(session, rows),
                            superseded=evidence.superseded_by(session, commission.id),
                            verification=evidence.verify(session, commission))
-
-
-def csv_cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote stops that."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else \
-        "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def evidence_csv(rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        data = row.as_dict()
-        writer.writerow([csv_cell(data[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
-
-
-def download(body: str, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/evidence.csv")

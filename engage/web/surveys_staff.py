@@ -17,7 +17,7 @@ from surveys.models import DRAFT, Survey, SurveyResponse
 from surveys.pages import all_pages
 from surveys.question_types import OPERATORS, SURVEY, types_for
 
-from ..api.surveys import csv_response
+from ..common.downloads import survey_responses_csv
 from ..extensions import db_session
 
 bp = Blueprint("surveys_staff", __name__, url_prefix="/commissions/<int:commission_id>/surveys")
@@ -302,7 +302,7 @@ def results_page(commission_id: int, survey_id: int):
 @bp.get("/<int:survey_id>/results.csv")
 def results_csv(commission_id: int, survey_id: int):
     _, survey = _load(commission_id, survey_id)
-    return csv_response(survey, _responses(survey))
+    return survey_responses_csv(survey, _responses(survey))
 
 
 @bp.get("/<int:survey_id>/results.json")

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from commissioning_steps import journey
-from engage.web.evidence_log import CSV_COLUMNS
+from engage.common.downloads import EVIDENCE_COLUMNS as CSV_COLUMNS
 
 GENESIS = "0" * 64
 
