@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import assets, security
+from . import assets, rate_limits, security
 from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
 from .extensions import Database, csrf, login_manager, socketio
 
@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Sign in to see that page"
     login_manager.login_message_category = "info"
     security.init_app(app)
+    rate_limits.init_app(app)
     assets.init_app(app)
 
     from govuk_frontend_wtf.main import WTFormsHelpers

@@ -3,36 +3,46 @@
 The address is held for minutes at most, in this process's memory, and is never written to the
 database or the logs; that is all the privacy notice promises. Behind a proxy, set the proxy to
 pass the client address (``ProxyFix``); with several processes each has its own budget.
+
+The buckets belong to the app (``app.extensions["engage.rate_limits"]``), so two apps in one
+process (tests) never share a budget.
 """
 from __future__ import annotations
 
 import threading
 from functools import wraps
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 
 from surveys.live.rate_limit import TokenBucket
 
 from .common.errors import ApiError
 
-_buckets: dict[tuple[str, int], TokenBucket] = {}
-_lock = threading.Lock()
+class ClientLimits:
+    """This app's buckets, one per (limit name, rate), keyed by client address."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[tuple[str, int], TokenBucket] = {}
+        self.lock = threading.Lock()
+
+    def allow(self, name: str, per_minute: int, client: str | None) -> bool:
+        with self.lock:
+            key = (name, per_minute)
+            bucket = self.buckets.get(key)
+            if bucket is None:
+                bucket = self.buckets[key] = TokenBucket(rate=per_minute / 60.0, burst=max(5, per_minute // 3),
+                                                         max_keys=50_000)
+            return bucket.allow(client)
 
 
-def _bucket(name: str, per_minute: int) -> TokenBucket:
-    with _lock:
-        key = (name, per_minute)
-        if key not in _buckets:
-            _buckets[key] = TokenBucket(rate=per_minute / 60.0, burst=max(5, per_minute // 3), max_keys=50_000)
-        return _buckets[key]
+def init_app(app: Flask) -> None:
+    app.extensions["engage.rate_limits"] = ClientLimits()
 
 
 def allowed(name: str, per_minute: int) -> bool:
     if not current_app.config["RATE_LIMITS_ENABLED"]:
         return True
-    bucket = _bucket(name, per_minute)
-    with _lock:
-        return bucket.allow(f"{current_app.name}:{request.remote_addr}")
+    return current_app.extensions["engage.rate_limits"].allow(name, per_minute, request.remote_addr)
 
 
 def limit_client(name: str, per_minute: int):

@@ -351,17 +351,10 @@ def limited_app(database_url):
     app.extensions["engage.db"].engine.dispose()
 
 
-ADDRESS = "198.51.100.23"  # documentation range: this test's own budget, not other tests'
+ADDRESS = "198.51.100.23"  # documentation range
 
 
-@pytest.fixture
-def forget_address(limited_app):
-    yield
-    for bucket in rate_limits._buckets.values():
-        bucket.forget(f"{limited_app.name}:{ADDRESS}")
-
-
-def test_rate_limit_answers_429_json_when_enabled(limited_app, forget_address, team):
+def test_rate_limit_answers_429_json_when_enabled(limited_app, team):
     s = limited_app.extensions["engage.db"].session(write=True)
     try:
         owner = s.get(StaffUser, team["alice"].id)
@@ -390,5 +383,18 @@ def test_rate_limit_answers_429_json_when_enabled(limited_app, forget_address, t
     other = client.post(f"/api/v1/surveys/{sid}/responses", json={"answers": {"q1": "no"}},
                         environ_base={"REMOTE_ADDR": "198.51.100.99"})
     assert other.status_code == 201
-    for bucket in rate_limits._buckets.values():
-        bucket.forget(f"{limited_app.name}:198.51.100.99")
+
+
+def test_two_apps_never_share_a_rate_limit_budget(database_url):
+    """Budgets hang on the app, not on the process: a second app starts with a full one."""
+    first, second = (create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": True}) for _ in range(2))
+    try:
+        with first.test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
+            while rate_limits.allowed("submit", 6):
+                pass
+            assert not rate_limits.allowed("submit", 6)
+        with second.test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
+            assert rate_limits.allowed("submit", 6)
+    finally:
+        for app in (first, second):
+            app.extensions["engage.db"].engine.dispose()
