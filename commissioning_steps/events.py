@@ -80,6 +80,44 @@ class StepActivated(DomainEvent):
     step: str
 
 
+@dataclasses.dataclass(frozen=True)
+class ThemeCreated(DomainEvent):
+    name: ClassVar[str] = "theme.created"
+    theme_id: int
+    title: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ThemeMerged(DomainEvent):
+    name: ClassVar[str] = "theme.merged"
+    theme_id: int
+    into_id: int
+    items_moved: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DecisionRecorded(DomainEvent):
+    name: ClassVar[str] = "decision.recorded"
+    decision_id: int
+    kind: str
+    step: str
+    status: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DecisionChanged(DomainEvent):
+    name: ClassVar[str] = "decision.changed"
+    decision_id: int
+    changed: tuple[str, ...]
+    status: str
+
+
+@dataclasses.dataclass(frozen=True)
+class YouSaidWeDidPublished(DomainEvent):
+    name: ClassVar[str] = "you_said_we_did.published"
+    version: int
+
+
 class StoredEvent(Base):
     """The durable trail of domain events, written in the same transaction as the change."""
 

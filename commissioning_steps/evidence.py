@@ -51,6 +51,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("survey_result", "Survey result", recorded_by=None),
     Kind("poll_result", "Poll result", recorded_by=None),
     Kind("decision", "Decision"),
+    Kind("decision_update", "Decision change", recorded_by=None),
+    Kind("theme_response", "Response to a theme", recorded_by=None),
     Kind("assessment", "Assessment", recorded_by="evaluator"),
     Kind("gateway_override", "Gateway override", recorded_by=None),
 )}
