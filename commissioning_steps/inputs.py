@@ -244,14 +244,25 @@ def parse_filters(raw: dict[str, Any]) -> Filters:
     return filters
 
 
-def _search_terms(q: str) -> str:
-    """Words as an FTS5 query of quoted terms (prefix on the last), so nothing typed is syntax."""
-    words = re.findall(r"\w+", q, flags=re.UNICODE)[:12]
-    if not words:
-        return ""
-    quoted = ['"' + w.replace('"', '') + '"' for w in words]
-    quoted[-1] += "*"
+def _words(q: str) -> list[str]:
+    return re.findall(r"\w+", q, flags=re.UNICODE)[:12]
+
+
+def _fts5_query(q: str) -> str:
+    """Words as an FTS5 query of quoted terms, all required, the last one a prefix (so the list
+    narrows as a person types); nothing typed is ever read as query syntax."""
+    quoted = ['"' + w + '"' for w in _words(q)]
+    if quoted:
+        quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _tsquery(q: str) -> str:
+    """The same query for PostgreSQL's ``to_tsquery``: words joined by AND, the last a prefix."""
+    words = _words(q)
+    if words:
+        words[-1] += ":*"
+    return " & ".join(words)
 
 
 def _filtered(session: Session, commission_id: int, filters: Filters):
@@ -277,16 +288,15 @@ def _filtered(session: Session, commission_id: int, filters: Filters):
         query = query.where(InputItem.id.in_(select(ThemeItem.item_id).where(ThemeItem.theme_id == filters.theme)))
     if filters.q:
         dialect = session.get_bind().dialect.name
+        if not _words(filters.q):
+            return query.where(literal_column("0") == 1)
         if dialect == "sqlite":
-            terms = _search_terms(filters.q)
-            if not terms:
-                return query.where(literal_column("0") == 1)
             matches = text("SELECT rowid FROM input_items_fts WHERE input_items_fts MATCH :terms").bindparams(
-                terms=terms)
+                terms=_fts5_query(filters.q))
             query = query.where(InputItem.id.in_(matches.columns(literal_column("rowid"))))
         else:
             query = query.where(literal_column("input_items.search").op("@@")(
-                func.websearch_to_tsquery("english", filters.q)))
+                func.to_tsquery("english", _tsquery(filters.q))))
     return query
 
 
