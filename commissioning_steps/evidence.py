@@ -244,7 +244,25 @@ def append(
     commission.evidence_head = entry.hash
     session.flush()
     publish(session, EvidenceAppended(commission.id, entry.id, entry.seq, step, kind, source, entry.hash))
+    if source == MANUAL and kind in INBOX_KINDS:
+        _to_inbox(session, commission, entry)
     return entry
+
+
+#: Entries whose summary is residents' own words or data they collected: they join the input
+#: inbox to be themed. Quotes Engage records itself (picked from the inbox) are there already.
+INBOX_KINDS = ("resident_quote", "resident_data")
+
+
+def _to_inbox(session: Session, commission: Commission, entry: EvidenceEntry) -> None:
+    from . import inputs
+
+    if entry.supersedes is not None:
+        inputs.remove(session, [inputs.ref(inputs.EVIDENCE, entry.supersedes)])
+    inputs.index(session, commission.id, [inputs.NewItem(
+        ref=inputs.ref(inputs.EVIDENCE, entry.id), kind=entry.kind, activity_kind="evidence", activity_id=entry.id,
+        activity_title=f"{entry.kind_label} (evidence entry {entry.seq})", step=entry.step, text=entry.summary,
+        created_at=entry.recorded_at)])
 
 
 @transactional

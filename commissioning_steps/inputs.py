@@ -69,6 +69,7 @@ class InputItem(Base):
     #: show a resident where their own words went. Never a person's identity.
     respondent_key: Mapped[str | None] = mapped_column(String(100), index=True)
     respondent_group: Mapped[str | None] = mapped_column(String(120))
+    area: Mapped[str | None] = mapped_column(String(120))
     about: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -97,6 +98,7 @@ class NewItem:
     question_text: str = ""
     respondent_key: str | None = None
     respondent_group: str | None = None
+    area: str | None = None
     about: dict[str, Any] = field(default_factory=dict)
     hidden: bool = False
     created_at: datetime | None = None
@@ -130,7 +132,7 @@ def index(session: Session, commission_id: int, items: Iterable[NewItem]) -> lis
         elif row.text != new.text:
             session.execute(delete(ThemeItem).where(ThemeItem.item_id == row.id))
         for name in ("kind", "activity_kind", "activity_id", "activity_title", "step", "text", "question_ref",
-                     "question_text", "respondent_key", "respondent_group", "about", "hidden"):
+                     "question_text", "respondent_key", "respondent_group", "area", "about", "hidden"):
             setattr(row, name, getattr(new, name))
         out.append(row)
     session.flush()
@@ -182,6 +184,7 @@ class Filters:
     activity: str | None = None  # "survey:12" or "live_session:3"
     question: str | None = None
     group: str | None = None
+    area: str | None = None
     theme: int | str | None = None  # a theme id, or "none" for "no theme yet"
     since: datetime | None = None
     until: datetime | None = None
@@ -238,7 +241,7 @@ def parse_filters(raw: dict[str, Any]) -> Filters:
             theme = int(theme)
     q = text_of("q", 200)
     filters = Filters(step=text_of("step", 32), activity=activity, question=text_of("question", 64),
-                      group=text_of("group", 120), theme=theme, since=date_of("since"), until=date_of("until"), q=q)
+                      group=text_of("group", 120), area=text_of("area", 120), theme=theme, since=date_of("since"), until=date_of("until"), q=q)
     if errors:
         raise Invalid(errors)
     return filters
@@ -278,6 +281,8 @@ def _filtered(session: Session, commission_id: int, filters: Filters):
         query = query.where(InputItem.question_ref == filters.question)
     if filters.group:
         query = query.where(InputItem.respondent_group == filters.group)
+    if filters.area:
+        query = query.where(InputItem.area == filters.area)
     if filters.since:
         query = query.where(InputItem.created_at >= filters.since)
     if filters.until:
@@ -339,11 +344,15 @@ def facets(session: Session, commission_id: int) -> dict[str, list[tuple[str, st
     groups = session.execute(
         select(InputItem.respondent_group, func.count()).where(base, InputItem.respondent_group.is_not(None))
         .group_by(InputItem.respondent_group).order_by(InputItem.respondent_group)).all()
+    areas = session.execute(
+        select(InputItem.area, func.count()).where(base, InputItem.area.is_not(None))
+        .group_by(InputItem.area).order_by(InputItem.area)).all()
     steps = session.execute(select(InputItem.step, func.count()).where(base).group_by(InputItem.step)).all()
     return {
         "activities": [(f"{k}:{i}", f"{ACTIVITY_LABELS.get(k, k)}: {t}", n) for k, i, t, n in activities],
         "questions": [(r, t or r, n) for r, t, n in questions],
         "groups": [(g, g, n) for g, n in groups],
+        "areas": [(a, a, n) for a, n in areas],
         "steps": [(s, s, n) for s, n in steps],
     }
 

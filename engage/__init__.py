@@ -11,11 +11,20 @@ import logging
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from . import assets, rate_limits, security
 from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
 from .extensions import Database, csrf, login_manager, socketio
+
+
+class DatabaseId(IntegerConverter):
+    """Up to 18 digits: every id the database can hand out, and never one it cannot hold. A
+    pattern rather than ``max`` so a longer number matches no route at all (404); a value
+    refused after matching made Werkzeug answer 405 when another method's route existed."""
+
+    regex = r"\d{1,18}"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,6 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
         }),
     ])
+    # Ids in paths are database integers: anything past a signed 64-bit integer is no such page
+    # (404), never an OverflowError deep in the database driver (500).
+    app.url_map.converters["int"] = DatabaseId
     app.json.sort_keys = False  # tallies and charts keep their option order
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -49,6 +49,15 @@ def list_evidence(commission_id: int):
                    entries=[entry_json(e, replaced.get(e.id)) for e in rows])
 
 
+@bp.get("/commissions/<int:commission_id>/evidence/<int:entry_id>")
+@staff_required
+def get_evidence_entry(commission_id: int, entry_id: int):
+    session = db_session()
+    commission = access.require(session, current_staff(), commission_id)
+    entry = evidence.get_entry(session, commission.id, entry_id)
+    return jsonify(entry_json(entry, evidence.superseded_by(session, commission.id).get(entry.id)))
+
+
 @bp.get("/commissions/<int:commission_id>/evidence/verify")
 @staff_required
 def verify_evidence(commission_id: int):

@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('respondent_key', sa.String(length=100), nullable=True),
     sa.Column('respondent_group', sa.String(length=120), nullable=True),
+    sa.Column('area', sa.String(length=120), nullable=True),
     sa.Column('about', sa.JSON(), nullable=False),
     sa.Column('hidden', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),

@@ -150,6 +150,21 @@ class QuestionType(ABC):
         """How a tally key reads on a chart or in an export."""
         return str(key)
 
+    # -- the input inbox ("you said") ----------------------------------------------------
+
+    def residents_words(self, definition: Mapping[str, Any], value: Any) -> list[tuple[str, str]]:
+        """The parts of a stored answer that are a resident's own words, as (inbox kind, text).
+
+        Chosen options are counted, not read, so most types have none; free text, "other,
+        please say" and word-cloud phrases go to the input inbox to be themed.
+        """
+        return []
+
+    def describes_respondent(self, definition: Mapping[str, Any]) -> str | None:
+        """The "about you" category this question asks (area, respondent group, age band), if it
+        asks about the person answering rather than about the subject; inbox items carry it."""
+        return None
+
     def __repr__(self) -> str:
         return f"<question type {self.name}>"
 

@@ -37,6 +37,9 @@ class AboutYou(OneOfOptions):
     keys = frozenset({"category", "why", "options"})
     always_optional = True
 
+    def describes_respondent(self, definition):
+        return definition.get("category") or "about_you"
+
     def normalise_extra(self, raw, out, errors):
         category = raw.get("category")
         if category not in CATEGORIES:

@@ -42,6 +42,9 @@ class FreeText(QuestionType):
         """No bars: the table alternative is the list of texts."""
         return []
 
+    def residents_words(self, definition, value):
+        return [(self.name, value)] if isinstance(value, str) and value.strip() else []
+
 
 class OpenText(FreeText):
     """Short enough to read on a projector while the room is still talking."""

@@ -26,5 +26,9 @@ class QA(QuestionType):
     def chart(self, definition, tally):
         return []
 
+    def residents_words(self, definition, value):
+        """A question from the room (a ``LiveEntry``'s text) is the resident's own words."""
+        return [(self.name, value)] if isinstance(value, str) and value.strip() else []
+
 
 TYPE = QA()

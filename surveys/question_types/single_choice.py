@@ -61,5 +61,10 @@ class SingleChoice(OneOfOptions):
         result["other_texts"] = other_texts
         return result
 
+    def residents_words(self, definition, value):
+        if definition.get("other") and isinstance(value, str) and value not in definition["options"]:
+            return [("other", value)]
+        return []
+
 
 TYPE = SingleChoice()

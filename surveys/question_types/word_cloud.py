@@ -53,5 +53,8 @@ class WordCloud(QuestionType):
             "percentages": percentages(ordered, len(given)),
         }
 
+    def residents_words(self, definition, value):
+        return [(self.name, value)] if isinstance(value, str) and value.strip() else []
+
 
 TYPE = WordCloud()

@@ -109,3 +109,12 @@ def test_422(client, alice, team):
     error = _error(client.post(f"/api/v1/commissions/{team['mine'].id}/evidence",
                                json={"step": "initiate", "kind": "note"}, headers=alice), 422, "invalid")
     assert error["fields"] == {"summary": error["fields"]["summary"]}
+
+
+def test_ids_beyond_a_database_integer_are_not_found_not_a_server_error(client, world, team):
+    headers = world.token("alice@example.org")
+    for path in (f"/api/v1/commissions/{2**63}", f"/api/v1/commissions/{2**64 + 5}/evidence",
+                 f"/api/v1/themes/{2**63}", f"/api/v1/decisions/{10**30}"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 404, path
+        assert response.json["error"]["code"] == "not_found"

@@ -1,0 +1,317 @@
+"""The API of "you said, we did": the input inbox, themes, decisions, theme answers, publishing,
+and the public page as JSON. Commissioners of the commission write; its evaluators read."""
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from marshmallow import Schema, fields, validate
+
+from commissioning_steps import access, decisions, inputs, themes
+from commissioning_steps.errors import Invalid, NotFound
+from surveys import you_said_we_did
+
+from ..common import you_said_we_did as shared
+from ..extensions import db_session
+from . import bp
+from .helpers import current_staff, load_json, staff_required
+
+class ThemeIn(Schema):
+    name = fields.String(required=True)
+    description = fields.String(load_default=None, allow_none=True)
+    minority = fields.Boolean(load_default=False)
+
+
+class ThemePatch(Schema):
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    minority = fields.Boolean()
+
+
+class MergeIn(Schema):
+    into = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+
+
+class ItemsIn(Schema):
+    items = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
+                        validate=validate.Length(min=1, max=10_000))
+
+
+class SplitIn(ItemsIn):
+    name = fields.String(required=True)
+    description = fields.String(load_default=None, allow_none=True)
+
+
+class QuoteIn(Schema):
+    item = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    minority = fields.Boolean(load_default=False)
+
+
+class ResponseIn(Schema):
+    decisions = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1)),
+                            load_default=None, validate=validate.Length(max=500))
+    not_taken_up = fields.String(load_default=None, validate=validate.Length(max=4000))
+
+
+class DecisionIn(Schema):
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    kind = fields.String(required=True)
+    step = fields.String(required=True)
+    decided_by = fields.String(required=True)
+    decided_on = fields.String(required=True)
+    takes_effect_on = fields.String(load_default=None, allow_none=True)
+    status = fields.String(load_default=None)
+    themes = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1)),
+                         load_default=None, validate=validate.Length(max=500))
+    items = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=None,
+                        validate=validate.Length(max=10_000))
+    not_attributable_reason = fields.String(load_default=None, allow_none=True)
+
+
+class DecisionPatch(Schema):
+    status = fields.String()
+    takes_effect_on = fields.String(allow_none=True)
+    themes = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1)),
+                         validate=validate.Length(max=500))
+    items = fields.List(fields.String(validate=validate.Length(min=1, max=100)), validate=validate.Length(max=10_000))
+    not_attributable_reason = fields.String(allow_none=True)
+
+
+# -- loading with authorisation -------------------------------------------------------------
+
+
+def _commission(commission_id: int, action: str = access.READ):
+    return access.require(db_session(), current_staff(), commission_id, action)
+
+
+def _theme(theme_id: int, action: str = access.READ):
+    session = db_session()
+    theme = themes.get_theme(session, theme_id)
+    try:
+        access.require(session, current_staff(), theme.commission_id, action)
+    except NotFound:
+        raise NotFound("No theme with that id") from None
+    return theme
+
+
+def _decision(decision_id: int, action: str = access.READ):
+    session = db_session()
+    decision = decisions.get_decision(session, decision_id)
+    try:
+        access.require(session, current_staff(), decision.commission_id, action)
+    except NotFound:
+        raise NotFound("No decision with that id") from None
+    return decision
+
+
+def _item_ids(commission_id: int, refs: list[str]) -> list[int]:
+    found = {i.ref: i.id for i in inputs.by_refs(db_session(), commission_id, refs)}
+    missing = [r for r in refs if r not in found]
+    if missing:
+        raise Invalid({"items": f"Not in this commission's inbox: {', '.join(missing[:5])}"})
+    return [found[r] for r in refs]
+
+
+# -- the inbox ------------------------------------------------------------------------------
+
+
+@bp.get("/commissions/<int:commission_id>/inputs")
+@staff_required
+def list_inputs(commission_id: int):
+    commission = _commission(commission_id)
+    filters = inputs.parse_filters(request.args.to_dict())
+    page_no, per_page = shared.paging(request.args)
+    page = inputs.search(db_session(), commission.id, filters, page_no, per_page)
+    by_item = themes.themes_by_item(db_session(), [i.id for i in page.items])
+    body = {"items": [shared.item_json(i, by_item.get(i.id, [])) for i in page.items], "total": page.total,
+            "page": page.page, "per_page": page.per_page, "next": None}
+    if page.has_next:
+        body["next"] = url_for("api.list_inputs", commission_id=commission.id,
+                               **{**request.args.to_dict(), "page": page.page + 1})
+    return jsonify(body)
+
+
+# -- themes ---------------------------------------------------------------------------------
+
+
+@bp.get("/commissions/<int:commission_id>/themes")
+@staff_required
+def list_themes(commission_id: int):
+    commission = _commission(commission_id)
+    return jsonify(themes=[shared.theme_json(s) for s in themes.summaries(db_session(), commission.id)])
+
+
+@bp.post("/commissions/<int:commission_id>/themes")
+@staff_required
+def create_theme(commission_id: int):
+    commission = _commission(commission_id, access.WRITE)
+    data = load_json(ThemeIn())
+    theme = themes.create_theme(db_session(), commission, current_staff(), **data)
+    return _theme_response(theme, 201)
+
+
+def _theme_response(theme, status: int = 200):
+    [summary] = themes.summaries(db_session(), theme.commission_id, [theme.id]) or [themes.ThemeSummary(theme)]
+    response = jsonify(shared.theme_json(summary))
+    response.status_code = status
+    if status == 201:
+        response.headers["Location"] = url_for("api.get_theme", theme_id=theme.id)
+    return response
+
+
+@bp.get("/themes/<int:theme_id>")
+@staff_required
+def get_theme(theme_id: int):
+    theme = _theme(theme_id)
+    if theme.merged:
+        return jsonify(shared.merged_theme_json(theme))
+    return _theme_response(theme)
+
+
+@bp.patch("/themes/<int:theme_id>")
+@staff_required
+def update_theme(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    data = load_json(ThemePatch())
+    themes.update_theme(db_session(), theme, **data)
+    return _theme_response(theme)
+
+
+@bp.delete("/themes/<int:theme_id>")
+@staff_required
+def delete_theme(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    themes.delete_theme(db_session(), theme)
+    return "", 204
+
+
+@bp.post("/themes/<int:theme_id>/merge")
+@staff_required
+def merge_theme(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    data = load_json(MergeIn())
+    into = themes.get_theme(db_session(), data["into"])
+    themes.merge(db_session(), theme, into, current_staff())
+    return _theme_response(into)
+
+
+@bp.post("/themes/<int:theme_id>/split")
+@staff_required
+def split_theme(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    data = load_json(SplitIn())
+    new = themes.split(db_session(), theme, _item_ids(theme.commission_id, data["items"]), current_staff(),
+                       name=data["name"], description=data["description"])
+    return _theme_response(new, 201)
+
+
+@bp.post("/themes/<int:theme_id>/items")
+@staff_required
+def tag_items(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    data = load_json(ItemsIn())
+    added = themes.tag(db_session(), theme, _item_ids(theme.commission_id, data["items"]), current_staff())
+    response = _theme_response(theme)
+    response.headers["Engage-Items-Added"] = str(added)
+    return response
+
+
+@bp.delete("/themes/<int:theme_id>/items")
+@staff_required
+def untag_items(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    data = load_json(ItemsIn())
+    themes.untag(db_session(), theme, _item_ids(theme.commission_id, data["items"]))
+    return _theme_response(theme)
+
+
+@bp.post("/themes/<int:theme_id>/quotes")
+@staff_required
+def pick_quote(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    data = load_json(QuoteIn())
+    [item_id] = _item_ids(theme.commission_id, [data["item"]])
+    entry = themes.pick_quote(db_session(), theme, item_id, current_staff(), minority=data["minority"])
+    response = _theme_response(theme, 201)
+    response.headers["Location"] = url_for("api.get_evidence_entry", commission_id=theme.commission_id,
+                                           entry_id=entry.id)
+    return response
+
+
+@bp.post("/themes/<int:theme_id>/response")
+@staff_required
+def respond_to_theme(theme_id: int):
+    theme = _theme(theme_id, access.WRITE)
+    data = load_json(ResponseIn())
+    decisions.respond_to_theme(db_session(), theme, current_staff(), decisions=data["decisions"],
+                               not_taken_up=data["not_taken_up"])
+    return _theme_response(theme)
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+
+@bp.get("/commissions/<int:commission_id>/decisions")
+@staff_required
+def list_decisions(commission_id: int):
+    commission = _commission(commission_id)
+    rows = decisions.decisions_of(db_session(), commission.id)
+    links = decisions.links(db_session(), [d.id for d in rows])
+    return jsonify(decisions=[shared.decision_json(db_session(), d, links[d.id]) for d in rows])
+
+
+@bp.post("/commissions/<int:commission_id>/decisions")
+@staff_required
+def create_decision(commission_id: int):
+    commission = _commission(commission_id, access.WRITE)
+    data = load_json(DecisionIn())
+    links = {k: data.pop(k) for k in ("themes", "items", "not_attributable_reason")}
+    decision = decisions.record_decision(db_session(), commission, current_staff(), decisions.DecisionInput(**data),
+                                         **links)
+    response = _decision_response(decision)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_decision", decision_id=decision.id)
+    return response
+
+
+def _decision_response(decision):
+    links = decisions.links(db_session(), [decision.id])[decision.id]
+    return jsonify(shared.decision_json(db_session(), decision, links))
+
+
+@bp.get("/decisions/<int:decision_id>")
+@staff_required
+def get_decision(decision_id: int):
+    return _decision_response(_decision(decision_id))
+
+
+@bp.patch("/decisions/<int:decision_id>")
+@staff_required
+def update_decision(decision_id: int):
+    decision = _decision(decision_id, access.WRITE)
+    data = load_json(DecisionPatch())
+    decisions.change_decision(db_session(), decision, current_staff(), **data)
+    return _decision_response(decision)
+
+
+# -- the public page ------------------------------------------------------------------------
+
+
+@bp.post("/commissions/<int:commission_id>/you-said-we-did/publish")
+@staff_required
+def publish_you_said_we_did(commission_id: int):
+    commission = _commission(commission_id, access.WRITE)
+    load_json(Schema())
+    publication = you_said_we_did.publish(db_session(), commission, current_staff())
+    response = jsonify(shared.publication_json(publication))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_you_said_we_did", commission_id=commission.id)
+    return response
+
+
+@bp.get("/commissions/<int:commission_id>/you-said-we-did")
+def get_you_said_we_did(commission_id: int):
+    """Public: no sign-in. Until a commissioner publishes, there is nothing to show (404)."""
+    publication = you_said_we_did.published(db_session(), commission_id)
+    if publication is None:
+        raise NotFound("Nothing has been published for this commission yet")
+    return jsonify(shared.publication_json(publication))
