@@ -261,7 +261,7 @@ def results_page(commission_id: int, survey_id: int):
     commission, survey = _load(commission_id, survey_id)
     figures = results.survey_results(survey, _responses(survey), commission.population_groups,
                                      by=request.args.get("by") or None, search=request.args.get("q") or None)
-    about = [q for q in flatten(survey.definition) if q["type"] == "about_you"]
+    about = results.segment_questions(flatten(survey.definition))
     return render_template("surveys/staff/results.html", commission=commission, survey=survey, figures=figures,
                            about=about, by=request.args.get("by") or "", q=request.args.get("q") or "")
 

@@ -42,6 +42,11 @@ class FreeText(QuestionType):
         """No bars: the table alternative is the list of texts."""
         return []
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "character_count"
+    lists_answers = True
+
 
 class OpenText(FreeText):
     """Short enough to read on a projector while the room is still talking."""

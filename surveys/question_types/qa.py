@@ -26,5 +26,12 @@ class QA(QuestionType):
     def chart(self, definition, tally):
         return []
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    takes_answers = False
+
+    def describe(self, definition):
+        return f"a {self.label} question"
+
 
 TYPE = QA()
