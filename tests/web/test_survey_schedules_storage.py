@@ -13,7 +13,7 @@ from commissioning_steps.db import utcnow
 from commissioning_steps.evidence import EvidenceEntry
 from engage import create_app, jobs
 from surveys import drafts, lifecycle
-from surveys.models import ResponseDraft, Survey, SurveyResponse
+from surveys.models import ResponseDraft, Survey
 
 QUESTIONS = [{"id": "again", "type": "yes_no_maybe", "text": "Would you go again?", "required": True},
              {"id": "comments", "type": "free_text", "text": "Anything else?"}]
