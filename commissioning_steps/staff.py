@@ -10,7 +10,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, transactional, utcnow
@@ -179,3 +179,9 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
         return None
     user = session.get(StaffUser, row.user_id)
     return user if user and user.is_active else None
+
+
+@transactional
+def purge_expired_tokens(session: Session, now: datetime | None = None) -> int:
+    """Delete API tokens that have expired (they are useless, and this keeps the table small)."""
+    return session.execute(delete(ApiToken).where(ApiToken.expires_at <= (now or utcnow()))).rowcount

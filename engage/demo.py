@@ -13,6 +13,7 @@ from typing import Iterator
 from sqlalchemy import func, select
 
 from commissioning_steps import commissions, evidence, progression, staff
+from commissioning_steps.db import transaction
 from commissioning_steps.staff import StaffUser
 
 from .auth import hash_password
@@ -46,15 +47,16 @@ def load_demo(if_empty: bool = False) -> Iterator[str]:
         has_staff = session.scalar(select(func.count()).select_from(StaffUser)) > 0
         if has_staff and if_empty:
             if from_env:  # keep the accounts usable with the password the user has just set
-                for email, _, _ in DEMO_ACCOUNTS:
-                    user = staff.find_by_email(session, email)
-                    if user and not _password_matches(user, password):
-                        user.password_hash = hash_password(password)
-                session.commit()
+                with transaction(session):
+                    for email, _, _ in DEMO_ACCOUNTS:
+                        user = staff.find_by_email(session, email)
+                        if user and not _password_matches(user, password):
+                            user.password_hash = hash_password(password)
             yield "Demo data is already loaded; your data is kept."
         else:
-            _load(session, password)
-            session.commit()
+            # One transaction: the services below join it, so a failure part-way loads nothing.
+            with transaction(session):
+                _load(session, password)
             yield "Demo data loaded."
     finally:
         session.close()

@@ -13,10 +13,8 @@ from typing import Callable
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
-from sqlalchemy import delete
 
-from commissioning_steps.db import utcnow
-from commissioning_steps.staff import ApiToken
+from commissioning_steps import staff
 
 log = logging.getLogger(__name__)
 _app: Flask | None = None
@@ -25,18 +23,18 @@ scheduler: BackgroundScheduler | None = None
 
 def purge_expired_tokens() -> int:
     """Expired API tokens are useless; deleting them keeps the table small."""
-    removed = _in_session(lambda s: s.execute(delete(ApiToken).where(ApiToken.expires_at <= utcnow())).rowcount)
+    removed = _in_session(staff.purge_expired_tokens)
     log.info("purged %s expired API tokens", removed)
     return removed
 
 
 def _in_session(work):
+    """Run one service with a write session of its own; the service commits (each survey of
+    ``apply_schedules`` separately), so the job only opens and closes the session."""
     with _app.app_context():
         session = _app.extensions["engage.db"].session(write=True)
         try:
-            result = work(session)
-            session.commit()
-            return result
+            return work(session)
         finally:
             session.close()
 

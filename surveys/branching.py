@@ -267,10 +267,7 @@ def _check_condition(cond, path, own_id, earlier, all_ids, errors, *, section=Fa
 
 
 def _describe(qtype, definition) -> str:
-    if qtype.name == "multiple_choice" and definition.get("multiple", True):
-        return "a multiple choice question that allows several answers"
-    label = qtype.label.lower() if qtype.name != "qa" else qtype.label
-    return ("an " if label[:1] in "aeiou" else "a ") + f"{label} question"
+    return qtype.describe(definition)
 
 
 # -- answers ----------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from commissioning_steps.db import utcnow
+from commissioning_steps.db import transactional, utcnow
+
+from . import pages
 
 from .models import ResponseDraft, Survey, SurveyResponse
 
@@ -20,6 +22,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transactional
 def start(session: Session, survey: Survey, response: SurveyResponse | None = None) -> tuple[str, ResponseDraft]:
     token = secrets.token_urlsafe(24)
     draft = ResponseDraft(survey_id=survey.id, token_hash=_digest(token),
@@ -39,10 +42,25 @@ def find(session: Session, survey: Survey, token: str | None) -> ResponseDraft |
     return draft
 
 
-def save(draft: ResponseDraft, answers: dict[str, Any]) -> None:
+@transactional
+def save(session: Session, draft: ResponseDraft, answers: dict[str, Any]) -> None:
     draft.answers = answers
     draft.updated_at = utcnow()
+    session.flush()
 
 
+@transactional
+def save_page(session: Session, survey: Survey, draft: ResponseDraft, page: pages.Page,
+              submitted: dict[str, Any]) -> dict[str, Any]:
+    """Check one page's answers against the survey and keep them in the draft; returns the
+    draft's answers now. Raises ``AnswerError`` (keyed by question id) and keeps nothing when
+    the page has problems."""
+    cleaned = pages.save_page(survey.definition, page, draft.answers, submitted)
+    save(session, draft, cleaned)
+    return cleaned
+
+
+@transactional
 def purge_expired(session: Session) -> int:
+    """Half-finished answers are kept a day, then removed."""
     return session.execute(delete(ResponseDraft).where(ResponseDraft.updated_at < utcnow() - LIFETIME)).rowcount

@@ -37,3 +37,51 @@ class ResponseChanged(DomainEvent):
 class ResponseDeleted(DomainEvent):
     name: ClassVar[str] = "survey.response_deleted"
     survey_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyCreated(DomainEvent):
+    name: ClassVar[str] = "survey.created"
+    survey_id: int
+    questions: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyChanged(DomainEvent):
+    """Title, texts, schedule or step changed (the builder's events below say which question)."""
+
+    name: ClassVar[str] = "survey.changed"
+    survey_id: int
+    version: int
+    changed: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyQuestionEvent(DomainEvent):
+    """A draft's questions changed through the builder; ``version`` is the definition's new one."""
+
+    name: ClassVar[str] = "survey.question"
+    survey_id: int
+    question_id: str
+    version: int
+    questions: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyQuestionAdded(SurveyQuestionEvent):
+    name: ClassVar[str] = "survey.question_added"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyQuestionChanged(SurveyQuestionEvent):
+    name: ClassVar[str] = "survey.question_changed"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyQuestionMoved(SurveyQuestionEvent):
+    name: ClassVar[str] = "survey.question_moved"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyQuestionRemoved(SurveyQuestionEvent):
+    name: ClassVar[str] = "survey.question_removed"

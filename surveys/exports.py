@@ -43,7 +43,7 @@ def csv_rows(
     ``answers`` (question id -> stored answer) and optionally ``submitted_at`` (a datetime or
     text) and ``survey_version``. Questions that take no answers (Q&A) get no column.
     """
-    columns = [q for q in flatten(questions) if q.get("type") != "qa"]
+    columns = [q for q in flatten(questions) if get_type(q.get("type")).takes_answers]
     texts = [q["text"] for q in columns]
     header = [
         f"{q['text']} ({q['id']})" if texts.count(q["text"]) > 1 and q.get("id") else q["text"]
@@ -62,16 +62,9 @@ def csv_rows(
 
 
 def format_answer(question: Mapping[str, Any], value: Any) -> str:
-    """One stored answer as spreadsheet text: "A; B" for choices, "1. A; 2. B" for rankings."""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        if question.get("type") == "ranking":
-            return "; ".join(f"{i}. {item}" for i, item in enumerate(value, start=1))
-        return "; ".join(str(item) for item in value)
-    if question.get("type") == "yes_no_maybe":
-        return get_type("yes_no_maybe").label_for(question, value)
-    return _plain(value)
+    """One stored answer as spreadsheet text: "A; B" for choices, "1. A; 2. B" for rankings (each
+    type says, in ``export_cell``)."""
+    return get_type(question.get("type")).export_cell(question, value)
 
 
 def safe_cell(cell: str) -> str:

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from commissioning_steps import evidence, journey
 from commissioning_steps.commissions import NOT_STARTED, Commission
-from commissioning_steps.db import utcnow
-from commissioning_steps.errors import Conflict, DomainError, Invalid, NotFound
+from commissioning_steps.db import transactional, utcnow
+from commissioning_steps.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
 
 from . import branching, results, templates
 from .errors import DefinitionError
-from .events import SurveyClosed, SurveyOpened
+from .events import SurveyChanged, SurveyClosed, SurveyCreated, SurveyOpened
 from .live.join_codes import ALPHABET
 from .models import CLOSED, DRAFT, OPEN, Survey, SurveyResponse
 
@@ -121,6 +121,7 @@ def _check_schedule(opens_at: datetime | None, closes_at: datetime | None, now: 
     return fields
 
 
+@transactional
 def create_survey(session: Session, commission: Commission, actor: StaffUser, data: SurveyInput) -> Survey:
     """A new survey, in draft, for one step of the journey (optionally from a template)."""
     fields: dict[str, str] = {}
@@ -156,18 +157,49 @@ def create_survey(session: Session, commission: Commission, actor: StaffUser, da
     )
     session.add(survey)
     session.flush()
+    publish(session, SurveyCreated(commission.id, survey.id, len(branching.flatten(items))))
     return survey
 
 
-def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey:
-    """Change a survey. Its questions and step change only in draft: people who already
-    answered must have answered the survey that is reported."""
-    fields: dict[str, str] = {}
+def require_draft(survey: Survey) -> None:
+    """Questions and step change only in draft: people who already answered must have answered
+    the survey that is reported."""
     if survey.status == CLOSED:
         raise Conflict("This survey is closed and can no longer be changed")
-    if survey.status != DRAFT and (data.items is not None or data.step is not None):
+    if survey.status != DRAFT:
         raise Conflict("Questions and step can only be changed while the survey is a draft",
                        {"questions": "The survey is open: its questions cannot change"})
+
+
+def set_definition(session: Session, survey: Survey, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Check and store a draft's questions (or sections), bumping its version when they change.
+
+    The shared step of ``update_survey`` and the builder (``surveys.builder``); it publishes
+    nothing, so each caller publishes the one event that says what changed. Raises ``Invalid``
+    with the registry's paths (``questions.3.options``).
+    """
+    require_draft(survey)
+    normalised = normalise_items(items)
+    if normalised != survey.definition:
+        survey.definition = normalised
+        survey.version += 1
+        survey.updated_at = utcnow()
+        session.flush()
+    return normalised
+
+
+@transactional
+def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey:
+    """Change a survey. Its questions and step change only in draft (``require_draft``); a
+    template is chosen only when the survey is created; an open survey cannot be scheduled to
+    open."""
+    fields: dict[str, str] = {}
+    if data.template is not None:
+        raise Forbidden("A template is chosen when a survey is created")
+    if survey.status != DRAFT and data.opens_at:
+        raise Invalid({"opens_at": "The survey is already open"})
+    if survey.status == CLOSED or data.items is not None or data.step is not None:
+        require_draft(survey)
     if data.title is not None:
         _check_text(fields, "title", data.title, 200, required=True)
     _check_text(fields, "description", data.description, 5000)
@@ -189,23 +221,31 @@ def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey
         fields.update(_check_schedule(opens_at, closes_at, utcnow()))
     if fields:
         raise Invalid(fields)
-    if data.title is not None:
-        survey.title = data.title.strip()
-    if data.description is not None:
-        survey.description = data.description.strip()
-    if data.privacy_notice is not None:
-        survey.privacy_notice = data.privacy_notice.strip() or DEFAULT_PRIVACY_NOTICE
-    if step is not None:
+    changed = []
+    for name, value in (("title", None if data.title is None else data.title.strip()),
+                        ("description", None if data.description is None else data.description.strip()),
+                        ("privacy_notice", None if data.privacy_notice is None
+                         else data.privacy_notice.strip() or DEFAULT_PRIVACY_NOTICE)):
+        if value is not None and value != getattr(survey, name):
+            setattr(survey, name, value)
+            changed.append(name)
+    if step is not None and step.key != survey.step:
         survey.step, survey.practice_question = step.key, step.practice_question
+        changed.append("step")
     if items is not None and items != survey.definition:
         survey.definition = items
         survey.version += 1
+        changed.append("questions")
+    if (opens_at, closes_at) != (survey.opens_at, survey.closes_at):
+        changed.append("schedule")
     survey.opens_at, survey.closes_at = opens_at, closes_at
     survey.updated_at = utcnow()
     session.flush()
+    publish(session, SurveyChanged(survey.commission_id, survey.id, survey.version, tuple(changed)))
     return survey
 
 
+@transactional
 def open_survey(session: Session, survey: Survey) -> Survey:
     if survey.status == OPEN:
         raise Conflict("This survey is already open")
@@ -227,6 +267,7 @@ def open_survey(session: Session, survey: Survey) -> Survey:
     return survey
 
 
+@transactional
 def close_survey(session: Session, survey: Survey, actor: StaffUser | None = None) -> evidence.EvidenceEntry:
     """Close the survey and record its results against the step's practice question."""
     if survey.status != OPEN:
@@ -250,29 +291,32 @@ def close_survey(session: Session, survey: Survey, actor: StaffUser | None = Non
 
 def apply_schedules(session: Session, now: datetime | None = None) -> dict[str, list[int]]:
     """Open and close surveys whose scheduled time has come. Idempotent: run it as often as you
-    like; a survey that cannot open yet (its step has not started) is left for a later run."""
+    like; a survey that cannot open yet (its step has not started) is left for a later run.
+
+    Each survey opens or closes in its own transaction (``open_survey`` and ``close_survey``
+    commit), so one that fails (its results trip the evidence log's checks) is rolled back on
+    its own and the others still go ahead. Call it with a session that is not already inside a
+    transaction of its caller's, or the surveys would share that one.
+    """
     now = now or utcnow()
     done: dict[str, list[int]] = {"opened": [], "closed": []}
-    due_open = session.scalars(select(Survey).where(Survey.status == DRAFT, Survey.opens_at.is_not(None),
-                                                    Survey.opens_at <= now))
-    for survey in list(due_open):
-        if survey.closes_at and survey.closes_at <= now:
-            continue
+    due_open = list(session.scalars(select(Survey.id).where(
+        Survey.status == DRAFT, Survey.opens_at.is_not(None), Survey.opens_at <= now,
+        (Survey.closes_at.is_(None)) | (Survey.closes_at > now))))
+    for survey_id in due_open:
         try:
-            with session.begin_nested():
-                open_survey(session, survey)
-            done["opened"].append(survey.id)
+            open_survey(session, session.get(Survey, survey_id))
+            done["opened"].append(survey_id)
         except Conflict as exc:
-            log.info("survey %s not opened on schedule: %s", survey.id, exc.message)
-    due_close = session.scalars(select(Survey).where(Survey.status == OPEN, Survey.closes_at.is_not(None),
-                                                     Survey.closes_at <= now))
-    for survey in list(due_close):
+            log.info("survey %s not opened on schedule: %s", survey_id, exc.message)
+    due_close = list(session.scalars(select(Survey.id).where(
+        Survey.status == OPEN, Survey.closes_at.is_not(None), Survey.closes_at <= now)))
+    for survey_id in due_close:
         try:
-            with session.begin_nested():
-                close_survey(session, survey)
-            done["closed"].append(survey.id)
+            close_survey(session, session.get(Survey, survey_id))
+            done["closed"].append(survey_id)
         except DomainError as exc:
-            log.warning("survey %s not closed on schedule: %s", survey.id, exc.message)
+            log.warning("survey %s not closed on schedule: %s", survey_id, exc.message)
     return done
 
 
@@ -293,6 +337,14 @@ def by_slug(session: Session, slug: str) -> Survey:
 def for_commission(session: Session, commission_id: int) -> list[Survey]:
     return list(session.scalars(select(Survey).where(Survey.commission_id == commission_id)
                                 .order_by(Survey.created_at.desc(), Survey.id.desc())))
+
+
+def answerable(session: Session, slug: str) -> Survey:
+    """The survey at a public link, if residents can answer it now (``Conflict`` if not open)."""
+    survey = by_slug(session, slug)
+    if survey.status != OPEN:
+        raise Conflict("This survey is not open")
+    return survey
 
 
 def response_count(session: Session, survey_id: int) -> int:

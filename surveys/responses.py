@@ -20,15 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from commissioning_steps.db import utcnow
+from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.errors import Conflict, Invalid, NotFound
 from commissioning_steps.events import publish
 
-from . import branching
+from . import branching, input_index
 from .errors import AnswerError
 from .events import ResponseChanged, ResponseDeleted, ResponseSubmitted
 from .live.join_codes import ALPHABET
-from .models import OPEN, Survey, SurveyResponse
+from .models import OPEN, ResponseDraft, Survey, SurveyResponse
 
 RECEIPT_LENGTH = 12  # 29**12 ~ 2**58 codes
 
@@ -73,12 +73,18 @@ def clean_answers(survey: Survey, answers: Any) -> dict[str, Any]:
                       "Some answers need correcting") from exc
 
 
+def accepts_answers(survey: Survey) -> bool:
+    """Whether answers to this survey can be sent or changed now (deleting them always can)."""
+    return survey.status == OPEN
+
+
 def _require_open(survey: Survey) -> None:
-    if survey.status != OPEN:
+    if not accepts_answers(survey):
         state = "has not opened yet" if survey.status == "draft" else "is closed"
         raise Conflict(f"This survey {state}, so answers cannot be sent or changed")
 
 
+@transactional
 def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
            submission_key: str | None = None) -> tuple[SurveyResponse, str, bool]:
     """Store a response; returns (response, receipt, created). ``created`` is False when the
@@ -104,6 +110,7 @@ def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
         if existing is None:
             raise
         return existing, receipt, False
+    input_index.index_response(session, survey, response)
     publish(session, ResponseSubmitted(survey.commission_id, survey.id))
     return response, receipt, True
 
@@ -126,6 +133,7 @@ def find(session: Session, receipt: str | None) -> SurveyResponse:
     return response
 
 
+@transactional
 def change(session: Session, response: SurveyResponse, answers: Any) -> SurveyResponse:
     survey = session.get(Survey, response.survey_id)
     _require_open(survey)
@@ -133,14 +141,39 @@ def change(session: Session, response: SurveyResponse, answers: Any) -> SurveyRe
     response.survey_version = survey.version
     response.updated_at = utcnow()
     session.flush()
+    input_index.index_response(session, survey, response)
     publish(session, ResponseChanged(survey.commission_id, survey.id))
     return response
 
 
+@transactional
 def delete(session: Session, response: SurveyResponse) -> None:
     """Residents may delete their answers at any time, even after closing: the evidence entry
     written at closing holds only totals, which identify nobody."""
     survey = session.get(Survey, response.survey_id)
+    input_index.unindex_response(session, response)
     session.delete(response)
     session.flush()
     publish(session, ResponseDeleted(survey.commission_id, survey.id))
+
+
+@transactional
+def send_draft(session: Session, draft: ResponseDraft, *, secret: bytes,
+               submission_key: str | None = None) -> tuple[SurveyResponse, str | None]:
+    """Send the answers of a resident's page-by-page draft, and drop the draft, in one go.
+
+    A draft started from a stored response (``drafts.start(..., response)``) changes that
+    response, and the receipt is the one the resident already holds (``None`` here); otherwise
+    a new response is submitted and its receipt returned. All or nothing: if the answers are
+    refused, the draft stays for the resident to correct.
+    """
+    survey = session.get(Survey, draft.survey_id)
+    if draft.response_id is not None:
+        response = change(session, session.get(SurveyResponse, draft.response_id), draft.answers)
+        receipt = None
+    else:
+        response, receipt, _ = submit(session, survey, draft.answers, secret=secret,
+                                      submission_key=submission_key)
+    session.delete(draft)
+    session.flush()
+    return response, receipt

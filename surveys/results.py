@@ -9,14 +9,18 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from . import branching, representativeness
-from .question_types import chart, tally
+from .question_types import chart, get_type, tally
 
-TEXT_TYPES = ("free_text", "open_text")
 NOT_ANSWERED = "Not answered"
 
 
 def _questions(survey) -> list[dict[str, Any]]:
     return branching.flatten(survey.definition)
+
+
+def segment_questions(questions: Sequence[dict]) -> list[dict]:
+    """The questions whose answers say who the respondent is (about you), to break results down by."""
+    return [q for q in questions if get_type(q["type"]).segments_respondents]
 
 
 def representation_question(questions: Sequence[dict], group_names: Iterable[str]) -> dict | None:
@@ -25,8 +29,8 @@ def representation_question(questions: Sequence[dict], group_names: Iterable[str
     Respondents say which group they belong to by answering it; the first such question counts.
     """
     names = {n.strip().lower() for n in group_names}
-    for q in questions:
-        if q["type"] == "about_you" and names & {o.lower() for o in q.get("options", [])}:
+    for q in segment_questions(questions):
+        if names & {o.lower() for o in q.get("options", [])}:
             return q
     return None
 
@@ -40,7 +44,7 @@ def _question_figures(q: dict, answers: list[Any], search: str | None) -> dict[s
                   "mean_position", "order", "other_texts"):
         if extra in figures:
             out[extra] = figures[extra]
-    if q["type"] in TEXT_TYPES:
+    if get_type(q["type"]).lists_answers:
         texts = list(figures.get("texts", answers))
         if search:
             needle = search.strip().lower()
@@ -68,14 +72,16 @@ def segment(q: dict, by: dict, responses: Sequence[Any]) -> list[dict[str, Any]]
 def survey_results(survey, responses: Sequence[Any], population_groups: Sequence[Any] = (),
                    by: str | None = None, search: str | None = None) -> dict[str, Any]:
     questions = _questions(survey)
-    by_question = next((q for q in questions if q["id"] == by and q["type"] == "about_you"), None)
+    segmenting = segment_questions(questions)
+    by_question = next((q for q in segmenting if q["id"] == by), None)
     per_question = []
     for q in questions:
-        if q["type"] == "qa":
+        qtype = get_type(q["type"])
+        if not qtype.takes_answers:
             continue
         answers = [r.answers[q["id"]] for r in responses if q["id"] in r.answers]
         figures = _question_figures(q, answers, search)
-        if by_question is not None and q is not by_question and q["type"] not in TEXT_TYPES:
+        if by_question is not None and q is not by_question and not qtype.lists_answers:
             figures["segments"] = segment(q, by_question, responses)
         per_question.append(figures)
     groups = [(g.name, g.target_share) for g in population_groups]
@@ -95,7 +101,7 @@ def survey_results(survey, responses: Sequence[Any], population_groups: Sequence
         "survey_id": survey.id, "title": survey.title, "status": survey.status, "version": survey.version,
         "responses": len(responses), "questions": per_question, "representativeness": rep,
         "segmented_by": by_question["id"] if by_question else None,
-        "segment_options": [q["id"] for q in questions if q["type"] == "about_you"],
+        "segment_options": [q["id"] for q in segmenting],
     }
 
 

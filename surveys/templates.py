@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from surveys.branching import flatten
+from surveys.question_types import get_type
 
 __all__ = ["APPETITE_METRICS", "TEMPLATES", "appetite_totals", "get_template"]
 
@@ -384,7 +385,7 @@ def appetite_totals(
     question adds nothing. The appetite metrics are always present (zero if unasked), in the
     tool's order, so a chart of them never changes shape.
     """
-    counted = [q for q in flatten(questions) if q.get("type") == "yes_no_maybe" and q.get("metric")]
+    counted = [q for q in flatten(questions) if q.get("metric") and get_type(q.get("type")).totals_by_metric]
     totals: dict[str, dict[str, int]] = {
         metric: {"yes": 0, "no": 0, "maybe": 0} for metric in APPETITE_METRICS
     }

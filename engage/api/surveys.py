@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from commissioning_steps import access
 from commissioning_steps.commissions import Commission
-from commissioning_steps.errors import Conflict, Forbidden, Invalid
+from commissioning_steps.errors import Invalid
 from surveys import lifecycle, responses, results
 from surveys.branching import flatten
-from surveys.models import OPEN, Survey, SurveyResponse
+from surveys.models import Survey, SurveyResponse
 
 from ..common.downloads import survey_responses_csv
 from ..extensions import db_session
@@ -98,7 +98,6 @@ def create_survey(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.WRITE)
     survey = lifecycle.create_survey(session, commission, current_staff(), _input(load_json(SurveyIn())))
-    session.commit()
     return jsonify(survey_json(survey, 0)), 201, {"Location": url_for("api.get_survey", survey_id=survey.id)}
 
 
@@ -121,11 +120,7 @@ def get_survey(survey_id: int):
 @staff_required
 def update_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
-    data = load_json(SurveyIn())
-    if "template" in data:
-        raise Forbidden("A template is chosen when a survey is created")
-    lifecycle.update_survey(db_session(), survey, _input(data))
-    db_session().commit()
+    lifecycle.update_survey(db_session(), survey, _input(load_json(SurveyIn())))
     return jsonify(survey_json(survey))
 
 
@@ -134,7 +129,6 @@ def update_survey(survey_id: int):
 def open_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
     lifecycle.open_survey(db_session(), survey)
-    db_session().commit()
     return jsonify(survey_json(survey))
 
 
@@ -143,7 +137,6 @@ def open_survey(survey_id: int):
 def close_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
     entry = lifecycle.close_survey(db_session(), survey, current_staff())
-    db_session().commit()
     body = survey_json(survey)
     body["evidence_entry"] = {"id": entry.id, "seq": entry.seq, "hash": entry.hash}
     return jsonify(body)
@@ -178,9 +171,7 @@ def _secret() -> bytes:
 @bp.get("/public/surveys/<slug>")
 def public_survey(slug: str):
     """What a native app or kiosk needs to show an open survey."""
-    survey = lifecycle.by_slug(db_session(), slug)
-    if survey.status != OPEN:
-        raise Conflict("This survey is not open")
+    survey = lifecycle.answerable(db_session(), slug)
     return jsonify(id=survey.id, title=survey.title, description=survey.description,
                    privacy_notice=survey.privacy_notice, version=survey.version,
                    questions=flatten(survey.definition))
@@ -197,7 +188,6 @@ def submit_response(survey_id: int):
         raise Invalid({"Idempotency-Key": "Send an Idempotency-Key of 1 to 200 characters"})
     response, receipt, created = responses.submit(session, survey, data["answers"], secret=_secret(),
                                                   submission_key=key)
-    session.commit()
     return jsonify(receipt=receipt, survey_id=survey.id, survey_version=response.survey_version), 201 if created else 200
 
 
@@ -206,7 +196,7 @@ def _response_json(response: SurveyResponse) -> dict:
     return {"survey_id": survey.id, "survey_title": survey.title, "survey_status": survey.status,
             "survey_version": response.survey_version, "answers": response.answers,
             "submitted_at": _iso(response.submitted_at), "updated_at": _iso(response.updated_at),
-            "can_change": survey.status == OPEN}
+            "can_change": responses.accepts_answers(survey)}
 
 
 @bp.get("/responses/<receipt>")
@@ -222,7 +212,6 @@ def change_response(receipt: str):
     response = responses.find(session, receipt)
     data = load_json(AnswersIn())
     responses.change(session, response, data["answers"])
-    session.commit()
     return jsonify(_response_json(response))
 
 
@@ -231,5 +220,4 @@ def change_response(receipt: str):
 def delete_response(receipt: str):
     session = db_session()
     responses.delete(session, responses.find(session, receipt))
-    session.commit()
     return "", 204

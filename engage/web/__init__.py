@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import account, commissions, errors, evidence_log, live, public, survey_answering, surveys_staff
-from .answer_forms import form_state
+from .answer_forms import form_state, question_view
 
 
 def init_app(app: Flask) -> None:
@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_global(form_state)
+    app.add_template_global(question_view)

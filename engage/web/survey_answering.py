@@ -15,7 +15,7 @@ from commissioning_steps.errors import Conflict, Invalid, NotFound
 from surveys import drafts, lifecycle, pages, responses
 from surveys.branching import flatten
 from surveys.errors import AnswerError
-from surveys.models import OPEN, Survey, SurveyResponse
+from surveys.models import Survey, SurveyResponse
 
 from ..extensions import db_session
 from ..rate_limits import allowed
@@ -32,12 +32,14 @@ def _survey(slug: str) -> Survey:
         abort(404)
 
 
-def _draft(survey: Survey, create: bool = False):
-    tokens = session.get(_DRAFTS, {})
-    draft = drafts.find(db_session(), survey, tokens.get(survey.slug))
-    if draft is None and create:
-        token, draft = drafts.start(db_session(write=True), survey)
-        session[_DRAFTS] = {**tokens, survey.slug: token}
+def _draft(survey: Survey):
+    return drafts.find(db_session(), survey, session.get(_DRAFTS, {}).get(survey.slug))
+
+
+def _start_draft(survey: Survey, response: SurveyResponse | None = None):
+    """A new draft (of ``response``'s answers, when changing them), remembered in the session."""
+    token, draft = drafts.start(db_session(write=True), survey, response)
+    session[_DRAFTS] = {**session.get(_DRAFTS, {}), survey.slug: token}
     return draft
 
 
@@ -48,7 +50,7 @@ def _closed_page(survey: Survey):
 def _answering(slug: str):
     """The open survey and this resident's answers in progress, or the page to show instead."""
     survey = _survey(slug)
-    if survey.status != OPEN:
+    if not responses.accepts_answers(survey):
         return survey, None, _closed_page(survey)
     draft = _draft(survey)
     if draft is None:
@@ -59,7 +61,7 @@ def _answering(slug: str):
 @bp.get("/s/<slug>")
 def start(slug: str):
     survey = _survey(slug)
-    if survey.status != OPEN:
+    if not responses.accepts_answers(survey):
         return _closed_page(survey)
     return render_template("surveys/resident/start.html", survey=survey,
                            first=pages.next_page(survey.definition, {}, None))
@@ -68,10 +70,9 @@ def start(slug: str):
 @bp.post("/s/<slug>/start")
 def begin(slug: str):
     survey = _survey(slug)
-    if survey.status != OPEN:
+    if not responses.accepts_answers(survey):
         return _closed_page(survey)
-    draft = _draft(survey, create=True)
-    db_session().commit()
+    draft = _draft(survey) or _start_draft(survey)
     first = pages.next_page(survey.definition, draft.answers, None)
     return redirect(url_for(".page", slug=slug, number=first.number))
 
@@ -92,12 +93,10 @@ def page(slug: str, number: int):
         values = {**draft.answers, **submitted}
         if not errors:
             try:
-                cleaned = pages.save_page(survey.definition, current, draft.answers, submitted)
+                cleaned = drafts.save_page(db_session(write=True), survey, draft, current, submitted)
             except AnswerError as exc:
                 errors = exc.fields
             else:
-                drafts.save(draft, cleaned)
-                db_session().commit()
                 nxt = pages.next_page(survey.definition, cleaned, current.number)
                 if request.args.get("change") == "1":
                     # Back to the check page, unless the change revealed a question still to answer.
@@ -129,7 +128,7 @@ def check(slug: str):
 def submit(slug: str):
     """Idempotent: the hidden submission id makes a double click or a refresh store one response."""
     survey = _survey(slug)
-    if survey.status != OPEN:
+    if not responses.accepts_answers(survey):
         return _closed_page(survey)
     write = db_session(write=True)
     draft = _draft(survey)
@@ -144,19 +143,11 @@ def submit(slug: str):
         session["receipt"] = seen[1]
         return redirect(url_for(".done", slug=slug))
     try:
-        if draft.response_id is not None:
-            response = write.get(SurveyResponse, draft.response_id)
-            responses.change(write, response, draft.answers)
-            receipt = session.get("receipt")
-        else:
-            response, receipt, _ = responses.submit(write, survey, draft.answers, secret=secret,
-                                                    submission_key=key)
+        _, receipt = responses.send_draft(write, draft, secret=secret, submission_key=key)
     except (Invalid, Conflict) as exc:
-        write.rollback()
         return render_template("surveys/resident/problem.html", survey=survey, message=exc.message,
                                fields=exc.fields), 422
-    write.delete(draft)
-    write.commit()
+    receipt = receipt or session.get("receipt")  # changed answers keep the receipt they came with
     session[_DRAFTS] = {k: v for k, v in session.get(_DRAFTS, {}).items() if k != slug}
     session["receipt"] = receipt
     return redirect(url_for(".done", slug=slug))
@@ -230,7 +221,7 @@ def your_answers():
     rows = [(q, display_answer(q, response.answers.get(q["id"])))
             for q in flatten(survey.definition) if q["id"] in response.answers]
     return render_template("surveys/resident/your_answers.html", survey=survey, response=response, rows=rows,
-                           receipt=session["receipt"], can_change=survey.status == OPEN)
+                           receipt=session["receipt"], can_change=responses.accepts_answers(survey))
 
 
 @bp.post("/your-answers/change")
@@ -239,11 +230,9 @@ def change_answers():
     if found is None:
         return redirect(url_for(".receipt_form"))
     response, survey = found
-    if survey.status != OPEN:
+    if not responses.accepts_answers(survey):
         return _closed_page(survey)
-    token, draft = drafts.start(db_session(write=True), survey, response)
-    db_session().commit()
-    session[_DRAFTS] = {**session.get(_DRAFTS, {}), survey.slug: token}
+    draft = _start_draft(survey, response)
     first = pages.next_page(survey.definition, draft.answers, None)
     return redirect(url_for(".page", slug=survey.slug, number=first.number))
 
@@ -257,9 +246,7 @@ def delete_answers():
     if request.method == "POST":
         if request.form.get("confirm") != "yes":
             return redirect(url_for(".your_answers"))
-        write = db_session(write=True)
-        responses.delete(write, write.get(SurveyResponse, response.id))
-        write.commit()
+        responses.delete(db_session(write=True), response)
         session.pop("receipt", None)
         return render_template("surveys/resident/deleted.html", survey=survey)
     return render_template("surveys/resident/delete.html", survey=survey)

@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from commissioning_steps import access, journey
-from commissioning_steps.errors import Conflict, Invalid
-from surveys import lifecycle, results, templates
+from commissioning_steps.errors import Conflict, Invalid, NotFound
+from surveys import builder, lifecycle, results, templates
 from surveys.branching import flatten
-from surveys.models import DRAFT, Survey, SurveyResponse
+from surveys.models import Survey, SurveyResponse
 from surveys.pages import all_pages
 from surveys.question_types import OPERATORS, SURVEY, types_for
 
@@ -63,9 +63,7 @@ def create(commission_id: int):
                                  items=[] if template in (None, "blank") else None)
     try:
         survey = lifecycle.create_survey(session, commission, current_user, data)
-        session.commit()
     except Invalid as exc:
-        session.rollback()
         rows = [(s, lifecycle.response_count(session, s.id)) for s in lifecycle.for_commission(session, commission.id)]
         return render_template("surveys/staff/index.html", commission=commission, surveys=rows, can_write=True,
                                steps=journey.STEPS, templates=templates.TEMPLATES, errors=exc.fields,
@@ -139,41 +137,28 @@ def question_from_form(form) -> dict:
 _FIELD_FOR = {"show_if": "show_question"}
 
 
-def _builder_errors(fields: dict, index: int) -> dict:
-    """Registry paths (``questions.3.options``) to the builder's field names (``options``)."""
-    out = {}
+def _builder_errors(fields: dict) -> dict:
+    """The builder service's keys (the question's own settings: ``options``, ``show_if.question``)
+    to the form's field names; anything else is shown against the question text."""
+    out: dict = {}
     for path, message in fields.items():
-        parts = path.split(".")
-        if "questions" in parts:
-            at = parts.index("questions")
-            if parts[at + 1:at + 2] == [str(index)]:
-                key = parts[at + 2] if len(parts) > at + 2 else "text"
-                out[_FIELD_FOR.get(key, key) if key in BUILDER_FIELDS or key in _FIELD_FOR else "text"] = message
-                continue
-        out.setdefault("text", message)
+        key = path.split(".")[0]
+        if key in _FIELD_FOR:
+            out[_FIELD_FOR[key]] = message
+        elif key in BUILDER_FIELDS:
+            out[key] = message
+        else:
+            out.setdefault("text", message)
     return out
 
 
 @bp.post("/<int:survey_id>/questions")
 def add_question(commission_id: int, survey_id: int):
     commission, survey = _load(commission_id, survey_id, access.WRITE)
-    session = db_session()
-    raw = question_from_form(request.form)
-    items = [dict(i) for i in survey.definition]
-    sectioned = any("questions" in i for i in items)
-    if sectioned:
-        items[-1] = {**items[-1], "questions": [*items[-1]["questions"], raw]}
-        index = len(items[-1]["questions"]) - 1
-    else:
-        items.append(raw)
-        index = len(items) - 1
     try:
-        lifecycle.update_survey(session, survey, lifecycle.SurveyInput(items=items))
-        session.commit()
+        builder.add_question(db_session(), survey, question_from_form(request.form))
     except (Invalid, Conflict) as exc:
-        session.rollback()
-        session.refresh(survey)
-        errors = _builder_errors(exc.fields, index) if exc.fields else {"text": exc.message}
+        errors = _builder_errors(exc.fields) if exc.fields else {"text": exc.message}
         return _manage_page(commission, survey, errors, request.form, 422)
     flash("Question added", "success")
     return redirect(url_for(".manage", commission_id=commission.id, survey_id=survey.id) + "#questions")
@@ -182,19 +167,12 @@ def add_question(commission_id: int, survey_id: int):
 @bp.post("/<int:survey_id>/questions/<qid>/delete")
 def delete_question(commission_id: int, survey_id: int, qid: str):
     commission, survey = _load(commission_id, survey_id, access.WRITE)
-    session = db_session()
-    items = [dict(i) for i in survey.definition]
-    if any("questions" in i for i in items):
-        items = [{**s, "questions": [q for q in s["questions"] if q["id"] != qid]} for s in items]
-        items = [s for s in items if s["questions"]]
-    else:
-        items = [q for q in items if q["id"] != qid]
     try:
-        lifecycle.update_survey(session, survey, lifecycle.SurveyInput(items=items))
-        session.commit()
+        builder.remove_question(db_session(), survey, qid)
         flash("Question removed", "success")
+    except NotFound:
+        abort(404)
     except (Invalid, Conflict) as exc:
-        session.rollback()
         flash("That question cannot be removed: " + (next(iter(exc.fields.values()), exc.message)), "info")
     return redirect(url_for(".manage", commission_id=commission.id, survey_id=survey.id) + "#questions")
 
@@ -208,10 +186,7 @@ def details(commission_id: int, survey_id: int):
         lifecycle.update_survey(session, survey, lifecycle.SurveyInput(
             title=form.get("title", ""), description=form.get("description", ""),
             privacy_notice=form.get("privacy_notice", "")))
-        session.commit()
     except (Invalid, Conflict) as exc:
-        session.rollback()
-        session.refresh(survey)
         return _manage_page(commission, survey, exc.fields or {"title": exc.message}, form, 422)
     flash("Survey details saved", "success")
     return redirect(url_for(".manage", commission_id=commission.id, survey_id=survey.id))
@@ -231,14 +206,10 @@ def schedule(commission_id: int, survey_id: int):
         opens_at, closes_at = _when(form.get("opens_at")), _when(form.get("closes_at"))
     except ValueError:
         return _manage_page(commission, survey, {"opens_at": "Enter dates and times like 2026-12-01T09:00"}, form, 422)
-    if survey.status != DRAFT and opens_at:
-        return _manage_page(commission, survey, {"opens_at": "The survey is already open"}, form, 422)
     try:
         lifecycle.update_survey(session, survey, lifecycle.SurveyInput(
             opens_at=opens_at, closes_at=closes_at, clear_opens_at=not opens_at, clear_closes_at=not closes_at))
-        session.commit()
     except (Invalid, Conflict) as exc:
-        session.rollback()
         return _manage_page(commission, survey, exc.fields or {"opens_at": exc.message}, form, 422)
     flash("Schedule saved (times are UTC)" if opens_at or closes_at else "Schedule cleared", "success")
     return redirect(url_for(".manage", commission_id=commission.id, survey_id=survey.id))
@@ -250,9 +221,7 @@ def open_(commission_id: int, survey_id: int):
     session = db_session()
     try:
         lifecycle.open_survey(session, survey)
-        session.commit()
     except Conflict as exc:
-        session.rollback()
         return _manage_page(commission, survey, {"open": exc.message}, status=409)
     flash("The survey is open. Share its link or QR code.", "success")
     return redirect(url_for(".manage", commission_id=commission.id, survey_id=survey.id))
@@ -264,9 +233,7 @@ def close(commission_id: int, survey_id: int):
     session = db_session()
     try:
         entry = lifecycle.close_survey(session, survey, current_user)
-        session.commit()
     except Conflict as exc:
-        session.rollback()
         return _manage_page(commission, survey, {"close": exc.message}, status=409)
     flash(f"The survey is closed. Its results are evidence entry {entry.seq} for {journey.get_step(survey.step).name}.",
           "success")
@@ -294,7 +261,7 @@ def results_page(commission_id: int, survey_id: int):
     commission, survey = _load(commission_id, survey_id)
     figures = results.survey_results(survey, _responses(survey), commission.population_groups,
                                      by=request.args.get("by") or None, search=request.args.get("q") or None)
-    about = [q for q in flatten(survey.definition) if q["type"] == "about_you"]
+    about = results.segment_questions(flatten(survey.definition))
     return render_template("surveys/staff/results.html", commission=commission, survey=survey, figures=figures,
                            about=about, by=request.args.get("by") or "", q=request.args.get("q") or "")
 

@@ -165,6 +165,82 @@ class QuestionType(ABC):
         asks about the person answering rather than about the subject; inbox items carry it."""
         return None
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+    # What the survey side asks of a type: how its field is drawn and read back on the
+    # resident's page-by-page form, how an answer reads on the check page and in a CSV, and
+    # how its results are reported. (Kept together so live-poll additions merge cleanly.)
+
+    #: The Jinja macro that draws this type's form field, ``templates/surveys/renderers/<name>.html``
+    #: ("" for types never drawn on a survey form).
+    field_renderer: str = ""
+    #: A choice renderer lays short options side by side.
+    inline_choices: bool = False
+    #: Answers are people's own words, listed (and searchable) rather than counted in a chart.
+    lists_answers: bool = False
+    #: Residents answer it on the form (Q&A takes questions instead, in its own flow).
+    takes_answers: bool = True
+    #: Answers say who the respondent is (about you): results can be broken down by them, and
+    #: representativeness is judged from them.
+    segments_respondents: bool = False
+    #: The type's hint already says the question is optional (so "Optional." is not added).
+    hint_says_optional: bool = False
+    #: Answers with a ``metric`` are totalled per metric (the appetite tool's yes/no/maybe sums).
+    totals_by_metric: bool = False
+
+    def field_renderer_for(self, definition: Mapping[str, Any]) -> str:
+        """The renderer for this definition (a setting can change the control, e.g. ``multiple``)."""
+        return self.field_renderer
+
+    def hint(self, definition: Mapping[str, Any]) -> str | None:
+        """What the type adds to the field's hint (the scale, the number range ...)."""
+        return None
+
+    def field_hint(self, definition: Mapping[str, Any]) -> str | None:
+        """The whole hint under the question: its help text, the type's hint, "Optional."."""
+        parts = [definition.get("help"), self.hint(definition)]
+        if not definition.get("required") and not self.hint_says_optional:
+            parts.append("Optional.")
+        text = " ".join(p for p in parts if p)
+        return text or None
+
+    def choices(self, definition: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(value, text) of each option a choice renderer draws, in order."""
+        return [(o, o) for o in definition.get("options", [])]
+
+    def read_form(
+        self, definition: Mapping[str, Any], form: Any, answers: dict[str, Any], errors: dict[str, str]
+    ) -> None:
+        """Put this question's posted answer into ``answers`` (by id), in the shape
+        ``clean_answer`` takes, and problems only the form can have into ``errors``. ``form``
+        is a multi-dict (``get``, ``getlist``); leaving the id out means "not answered"."""
+        answers[definition["id"]] = form.get(definition["id"], "")
+
+    def form_state(self, definition: Mapping[str, Any], value: Any) -> dict[str, Any]:
+        """What the field needs to show a stored or just-posted answer again."""
+        return {"value": value}
+
+    def display_answer(self, definition: Mapping[str, Any], value: Any) -> str:
+        """An answer as the resident reads it back (check page, "your answers")."""
+        if value is None or value == "" or value == []:
+            return "Not answered"
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return str(value)
+
+    def export_cell(self, definition: Mapping[str, Any], value: Any) -> str:
+        """One stored answer as spreadsheet text ("A; B" for several); "" when unanswered."""
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple)):
+            return "; ".join(str(item) for item in value)
+        if is_number(value):
+            return fmt_number(value)
+        return str(value)
+
+    def describe(self, definition: Mapping[str, Any]) -> str:
+        """How messages name a question of this type: "a rating question"."""
+        return f"{_article(self.label)} question"
+
     def __repr__(self) -> str:
         return f"<question type {self.name}>"
 

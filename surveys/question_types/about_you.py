@@ -60,5 +60,14 @@ class AboutYou(OneOfOptions):
             options = DEFAULT_OPTIONS.get(category)
         out["options"] = normalise_options(options, errors) if options is not None else []
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "radios"
+    segments_respondents = True
+    hint_says_optional = True
+
+    def hint(self, definition):
+        return f"Optional. {definition.get('why')}"
+
 
 TYPE = AboutYou()

@@ -59,5 +59,9 @@ class Agreement(OneOfOptions):
         )
         return result
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "radios"
+
 
 TYPE = Agreement()

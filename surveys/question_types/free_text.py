@@ -45,6 +45,11 @@ class FreeText(QuestionType):
     def residents_words(self, definition, value):
         return [(self.name, value)] if isinstance(value, str) and value.strip() else []
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "character_count"
+    lists_answers = True
+
 
 class OpenText(FreeText):
     """Short enough to read on a projector while the room is still talking."""

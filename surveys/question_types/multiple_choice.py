@@ -97,5 +97,33 @@ class MultipleChoice(QuestionType):
             "unmatched": unmatched,
         }
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    def field_renderer_for(self, definition):
+        return "checkboxes" if definition.get("multiple", True) else "radios"
+
+    def hint(self, definition):
+        if not definition.get("multiple", True):
+            return None
+        most = definition.get("max")
+        return f"Choose up to {most}." if most else "Select all that apply."
+
+    def read_form(self, definition, form, answers, errors):
+        if definition.get("multiple", True):
+            answers[definition["id"]] = form.getlist(definition["id"])
+        else:
+            super().read_form(definition, form, answers, errors)
+
+    def form_state(self, definition, value):
+        state = super().form_state(definition, value)
+        if definition.get("multiple", True):
+            state["values"] = value if isinstance(value, list) else ([value] if value else [])
+        return state
+
+    def describe(self, definition):
+        if definition.get("multiple", True):
+            return "a multiple choice question that allows several answers"
+        return super().describe(definition)
+
 
 TYPE = MultipleChoice()

@@ -84,6 +84,15 @@ class Number(QuestionType):
             "max": max(given) if given else None,
         }
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "number_input"
+
+    def hint(self, definition):
+        low, high = definition.get("min"), definition.get("max")
+        return ("Enter a number" + (f" from {low}" if low is not None else "")
+                + (f" up to {high}" if high is not None else "") + ".")
+
 
 def make_buckets(low: float, high: float, *, whole: bool) -> list[dict]:
     """Round-edged buckets covering ``low``..``high``; each is {"label", "low", "high"} inclusive."""

@@ -30,5 +30,12 @@ class QA(QuestionType):
         """A question from the room (a ``LiveEntry``'s text) is the resident's own words."""
         return [(self.name, value)] if isinstance(value, str) and value.strip() else []
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    takes_answers = False
+
+    def describe(self, definition):
+        return f"a {self.label} question"
+
 
 TYPE = QA()

@@ -75,5 +75,49 @@ class Ranking(QuestionType):
             {"label": o, "count": tally["counts"][o], "percent": percent[o]} for o in tally["order"]
         ]
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "ranking"
+
+    def hint(self, definition):
+        return "Give each option a position: 1 for the most important."
+
+    def read_form(self, definition, form, answers, errors):
+        """One position select per option (works without JavaScript); all or none."""
+        qid = definition["id"]
+        positions = {}
+        for i, option in enumerate(definition.get("options", [])):
+            raw = form.get(f"{qid}-rank-{i}", "")
+            if raw:
+                positions[option] = raw
+        if not positions:
+            return
+        if len(positions) != len(definition["options"]):
+            errors[qid] = "Give every option a position"
+        elif len(set(positions.values())) != len(positions):
+            errors[qid] = "Give each option a different position"
+        else:
+            answers[qid] = [o for o, _ in sorted(positions.items(), key=lambda item: int(item[1]))]
+
+    def form_state(self, definition, value):
+        state = super().form_state(definition, value)
+        if isinstance(value, list):
+            state["positions"] = {option: str(value.index(option) + 1) for option in value}
+        return state
+
+    def display_answer(self, definition, value):
+        if isinstance(value, list) and value:
+            return _numbered(value)
+        return super().display_answer(definition, value)
+
+    def export_cell(self, definition, value):
+        if isinstance(value, (list, tuple)):
+            return _numbered(value)
+        return super().export_cell(definition, value)
+
+
+def _numbered(order) -> str:
+    return "; ".join(f"{i}. {item}" for i, item in enumerate(order, start=1))
+
 
 TYPE = Ranking()

@@ -74,5 +74,22 @@ class Rating(QuestionType):
             return f"{key} ({definition['max_label']})"
         return str(key)
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "radios"
+
+    def hint(self, definition):
+        low, high = definition["min"], definition["max"]
+        low_label, high_label = definition.get("min_label"), definition.get("max_label")
+        return (f"{low}" + (f" ({low_label})" if low_label else "") + f" to {high}"
+                + (f" ({high_label})" if high_label else ""))
+
+    def choices(self, definition):
+        low, high = definition["min"], definition["max"]
+        low_label, high_label = definition.get("min_label"), definition.get("max_label")
+        return [(str(n), f"{n}" + (f" – {low_label}" if n == low and low_label else "")
+                 + (f" – {high_label}" if n == high and high_label else ""))
+                for n in range(low, high + 1)]
+
 
 TYPE = Rating()

@@ -17,6 +17,8 @@ from surveys.question_types._options import (
 )
 
 OTHER = "Other"
+#: The radio value of "Other, please say" on the form; the words go in ``<id>-other``.
+FORM_OTHER = "__other__"
 
 
 class SingleChoice(OneOfOptions):
@@ -65,6 +67,24 @@ class SingleChoice(OneOfOptions):
         if definition.get("other") and isinstance(value, str) and value not in definition["options"]:
             return [("other", value)]
         return []
+
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "radios"
+
+    def read_form(self, definition, form, answers, errors):
+        qid = definition["id"]
+        if form.get(qid) != FORM_OTHER:
+            return super().read_form(definition, form, answers, errors)
+        answers[qid] = form.get(f"{qid}-other", "").strip() or None
+        if answers[qid] is None:
+            errors[qid] = "Say what your other answer is"
+
+    def form_state(self, definition, value):
+        state = super().form_state(definition, value)
+        if isinstance(value, str) and value and value not in definition.get("options", []):
+            state.update(value=FORM_OTHER, other=value)
+        return state
 
 
 TYPE = SingleChoice()

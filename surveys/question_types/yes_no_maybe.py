@@ -28,5 +28,24 @@ class YesNoMaybe(OneOfOptions):
     def label_for(self, definition, key):
         return LABELS.get(key, str(key))
 
+    # -- surveys: forms, exports, results --------------------------------------------------
+
+    field_renderer = "radios"
+    inline_choices = True
+    totals_by_metric = True
+
+    def choices(self, definition):
+        return [(value, LABELS[value]) for value in VALUES]
+
+    def display_answer(self, definition, value):
+        if isinstance(value, str) and value:
+            return value.capitalize()
+        return super().display_answer(definition, value)
+
+    def export_cell(self, definition, value):
+        if value is not None and not isinstance(value, (list, tuple)):
+            return self.label_for(definition, value)
+        return super().export_cell(definition, value)
+
 
 TYPE = YesNoMaybe()
