@@ -76,4 +76,20 @@ class Ranking(QuestionType):
         ]
 
 
+    # -- live polls ------------------------------------------------------------------------
+
+    renderer = "ranking"
+    live_keys = ("options",)
+    form_keys = ("options",)
+    live_description = "Residents put every option in order"
+
+    def live_hint(self, definition):
+        return "Put the options in order, most important first, with the Move up and Move down buttons."
+
+    def evidence_sentence(self, definition, tally):
+        if not tally["total"]:
+            return ""
+        return f" Ranked first: “{tally['chart'][0]['label']}”."
+
+
 TYPE = Ranking()
