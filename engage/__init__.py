@@ -11,12 +11,13 @@ import logging
 from typing import Any, Mapping
 
 from flask import Flask
+from flask_socketio import SocketIO
 from werkzeug.routing import IntegerConverter
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from . import assets, rate_limits, security
 from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
-from .extensions import Database, csrf, login_manager, socketio
+from .extensions import Database, csrf, login_manager
 
 
 class DatabaseId(IntegerConverter):
@@ -70,7 +71,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     api.init_app(app)
     cli.init_app(app)
-    socketio.init_app(
+    # One Socket.IO server per app, kept in ``app.extensions["socketio"]`` (``socketio_of``).
+    SocketIO(
         app,
         async_mode="threading",
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],

@@ -1,4 +1,7 @@
-"""The app's singletons, each bound to an app in ``create_app``.
+"""What the app is built from: the login manager and CSRF (stateless singletons, bound in
+``create_app``), and accessors for what each app keeps on itself (its ``Database`` and its
+Socket.IO server, ``app.extensions["engage.db"]`` and ``app.extensions["socketio"]``), so two
+apps in one process never share a server, a bus or a session.
 
 The database is reached through ``db_session()``: one session per request (or socket event),
 a write session (SQLite: BEGIN IMMEDIATE) for requests that change data, closed when the app
@@ -15,7 +18,6 @@ from sqlalchemy.orm import Session
 from commissioning_steps.db import Store, is_write_session
 from commissioning_steps.events import EventBus
 
-socketio = SocketIO()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -43,6 +45,11 @@ class ReadSessionOpen(RuntimeError):
 
 def database() -> Database:
     return current_app.extensions["engage.db"]
+
+
+def socketio_of(app: Flask | None = None) -> SocketIO:
+    """The Socket.IO server of ``app`` (default: the current app); each app has its own."""
+    return (app or current_app).extensions["socketio"]
 
 
 def event_bus() -> EventBus:

@@ -25,7 +25,7 @@ from commissioning_steps.staff import StaffUser
 from . import branching, results, templates
 from .errors import DefinitionError
 from .events import SurveyChanged, SurveyClosed, SurveyCreated, SurveyOpened
-from .live.join_codes import ALPHABET
+from .codes import ALPHABET
 from .models import CLOSED, DRAFT, OPEN, Survey, SurveyResponse
 
 log = logging.getLogger(__name__)

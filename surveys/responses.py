@@ -27,7 +27,7 @@ from commissioning_steps.events import publish
 from . import branching, input_index
 from .errors import AnswerError
 from .events import ResponseChanged, ResponseDeleted, ResponseSubmitted
-from .live.join_codes import ALPHABET
+from .codes import ALPHABET
 from .models import OPEN, ResponseDraft, Survey, SurveyResponse
 
 RECEIPT_LENGTH = 12  # 29**12 ~ 2**58 codes

@@ -11,12 +11,11 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from commissioning_steps import access
 
-from surveys.live import results, running, sessions
+from surveys.live import results, running, sessions, views
 from surveys.live.models import OPEN, LiveSession
 
+from ..common.live import record_watch
 from ..extensions import db_session
-from ..realtime import payloads
-from ..realtime.presenter import record_watch
 from . import bp
 from .helpers import current_staff, load_json, staff_required
 
@@ -60,12 +59,12 @@ class ModerationIn(Schema):
     class Meta:
         unknown = RAISE
 
-    action = fields.String(required=True, validate=validate.OneOf(("hide", "show", "answered", "unanswered")))
+    action = fields.String(required=True, validate=validate.OneOf(running.MODERATION_ACTIONS))
 
 
 def live_session_json(live: LiveSession) -> dict:
     return {
-        **payloads.staff_session(live),
+        **views.staff_session(live),
         "join_url": url_for("live.join_session", code=live.code, _external=True),
         "created_at": live.created_at.isoformat() + "Z",
         "links": {"self": url_for("api.get_live_session", session_id=live.id),
@@ -90,7 +89,6 @@ def create_live_session(commission_id: int):
     data = load_json(LiveSessionIn())
     live = sessions.create_session(db, commission, current_staff(), title=data["title"], step=data["step"],
                                    questions=data["questions"])
-    db.commit()
     response = jsonify(live_session_json(live))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_live_session", session_id=live.id)
@@ -118,45 +116,43 @@ def add_live_question(session_id: int):
     db, live = _live(session_id)
     data = load_json(QuestionIn())
     question = sessions.add_question(db, live, current_staff(), data)
-    db.commit()
-    return jsonify(payloads.question(live, question)), 201
+    return jsonify(views.question(live, question)), 201
 
 
-def _control(session_id: int, question_id: int, control):
+def _control(session_id: int, question_id: int, action: str):
     db, live = _live(session_id)
-    question = control(db, live, question_id, current_staff())
-    db.commit()
-    return jsonify(payloads.question(live, question))
+    question = running.control(db, live, action, question_id, current_staff())
+    return jsonify(views.question(live, question))
 
 
 @bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/open")
 @staff_required
 def open_live_question(session_id: int, question_id: int):
-    return _control(session_id, question_id, running.open_question)
+    return _control(session_id, question_id, "open")
 
 
 @bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/close")
 @staff_required
 def close_live_question(session_id: int, question_id: int):
-    return _control(session_id, question_id, running.close_question)
+    return _control(session_id, question_id, "close")
 
 
 @bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/reveal")
 @staff_required
 def reveal_live_question(session_id: int, question_id: int):
-    return _control(session_id, question_id, running.reveal_results)
+    return _control(session_id, question_id, "reveal")
 
 
 @bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/hide")
 @staff_required
 def hide_live_question(session_id: int, question_id: int):
-    return _control(session_id, question_id, running.hide_results)
+    return _control(session_id, question_id, "hide")
 
 
 @bp.post("/live-sessions/<int:session_id>/questions/<int:question_id>/current")
 @staff_required
 def show_live_question(session_id: int, question_id: int):
-    return _control(session_id, question_id, running.go_to)
+    return _control(session_id, question_id, "goto")
 
 
 def _interim(live, question) -> None:
@@ -189,7 +185,6 @@ def moderate_live_entry(session_id: int, question_id: int, entry_id: int):
     db, live = _live(session_id)
     data = load_json(ModerationIn())
     changed = running.moderate(db, live, question_id, entry_id, data["action"], current_staff())
-    db.commit()
     return jsonify(ok=True, changed=changed)
 
 

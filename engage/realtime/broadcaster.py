@@ -27,19 +27,19 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
 
 from commissioning_steps.events import DomainEvent, EventBus
-from surveys.live import presence, results, sessions
-from surveys.live.coalescer import TallyCoalescer
-from surveys.live.events import QUESTION_EVENTS, RESULT_EVENTS, QuestionClosed
+from surveys.live import presence, views
+from surveys.live.events import QUESTION_EVENTS, RESULT_EVENTS, LiveQuestionClosed
 from surveys.live.models import LiveQuestion, LiveSession
-from surveys.live.participants import PresenceCounter
 
-from . import payloads
+from .coalescer import TallyCoalescer
+from .connected import ConnectedParticipants
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class Broadcaster:
         self.clock = clock
         self.process = _process_name()
         self.coalescer: TallyCoalescer[tuple[int, int]] = TallyCoalescer(interval, clock=clock)
-        self.presence = PresenceCounter()
+        self.connected = ConnectedParticipants()
         self._watchers: dict[str, int] = {}  # presenter sid -> session id
         self._presence_dirty: set[int] = set()
         self._last_counts: dict[int, int] = {}
@@ -149,7 +149,7 @@ class Broadcaster:
         self._wake.set()
 
     def _on_question_event(self, evt: DomainEvent) -> None:
-        if isinstance(evt, QuestionClosed):
+        if isinstance(evt, LiveQuestionClosed):
             with self._lock:
                 self.coalescer.flush((evt.session_id, evt.question_id), now=self.clock())
         self.send_question(evt.session_id, evt.question_id)
@@ -157,11 +157,8 @@ class Broadcaster:
     # -- emitting -------------------------------------------------------------------------
 
     def _read(self, fn: Callable[[Any], Any]) -> Any:
-        db = self.app.extensions["engage.db"].session()
-        try:
+        with closing(self.app.extensions["engage.db"].session()) as db:
             return fn(db)
-        finally:
-            db.close()
 
     def send_question(self, session_id: int, question_id: int) -> None:
         """The session's current question to everyone, then the changed question's results."""
@@ -169,10 +166,8 @@ class Broadcaster:
             live = db.get(LiveSession, session_id)
             if live is None:
                 return None
-            current = sessions.current_question(live)
-            live_message = {"question": payloads.question(live, current)}
-            staff_message = {"question": payloads.question(live, current), "session": payloads.staff_session(live),
-                             "participants": presence.count(db, live.id)}
+            staff_message = views.snapshot(db, live, views.STAFF, with_results=False)
+            live_message = {"question": staff_message["question"]}
             return live_message, staff_message, self._results(db, live, question_id)
 
         built = self._read(build)
@@ -194,18 +189,12 @@ class Broadcaster:
 
     def _results(self, db, live: LiveSession, question_id: int) -> list[tuple[str, str, dict]]:
         """(namespace, event, payload) for a question's results, following the hiding rule."""
-        question = db.get(LiveQuestion, question_id)
-        if question is None or question.session_id != live.id:
-            return []
-        listed = question.type in results.LISTED_TYPES
-        tally = results.tally(db, question)
-        messages = [(PRESENTER, "tally", tally)]
-        if listed:
-            messages.append((PRESENTER, "entries", results.entries(db, question, include_hidden=True)))
-        if question.revealed and live.current_question_id == question.id:
-            messages.append((LIVE, "tally", tally))
-            if listed:
-                messages.append((LIVE, "entries", results.entries(db, question)))
+        shown = views.results_for(db, live, db.get(LiveQuestion, question_id))
+        messages = []
+        for namespace, audience in ((PRESENTER, views.STAFF), (LIVE, views.ROOM)):
+            for event in ("tally", "entries"):
+                if shown[audience][event] is not None:
+                    messages.append((namespace, event, shown[audience][event]))
         return messages
 
     def _emit_results(self, session_id: int, messages: list[tuple[str, str, dict]]) -> None:
@@ -216,8 +205,8 @@ class Broadcaster:
 
     def joined(self, sid: str, session_id: int, participant: str) -> None:
         with self._lock:
-            previous = self.presence.room_of(sid)
-            self.presence.connect(session_id, participant, sid)
+            previous = self.connected.room_of(sid)
+            self.connected.connect(session_id, participant, sid)
             self._presence_dirty.add(session_id)
             if previous is not None:
                 self._presence_dirty.add(previous)
@@ -225,7 +214,7 @@ class Broadcaster:
 
     def left(self, sid: str) -> None:
         with self._lock:
-            session_id = self.presence.disconnect(sid)
+            session_id = self.connected.disconnect(sid)
             if session_id is not None:
                 self._presence_dirty.add(session_id)
         if session_id is not None:
@@ -246,24 +235,20 @@ class Broadcaster:
         """Mirror this process's sockets into ``live_presence``; broadcast counts that changed."""
         now = self.clock() if now is None else now
         with self._lock:
-            snapshot = self.presence.snapshot()
+            snapshot = self.connected.snapshot()
             dirty, self._presence_dirty = self._presence_dirty, set()
             watched = set(self._watchers.values())
             self._next_presence_sync = now + PRESENCE_INTERVAL
             self._next_heartbeat = now + presence.HEARTBEAT.total_seconds()
         rooms = set(snapshot) | dirty | watched
-        db = self.app.extensions["engage.db"].session(write=True)
         try:
-            presence.sync(db, self.process, {sid: set(members) for sid, members in snapshot.items()})
-            counts = presence.counts(db, rooms)
-            db.commit()
+            with closing(self.app.extensions["engage.db"].session(write=True)) as db:
+                presence.sync(db, self.process, {sid: set(members) for sid, members in snapshot.items()})
+                counts = presence.counts(db, rooms)
         except Exception:
-            db.rollback()
             with self._lock:
                 self._presence_dirty |= dirty  # try again on the next round
             raise
-        finally:
-            db.close()
         for session_id, count in counts.items():
             if self._last_counts.get(session_id) != count:
                 self._last_counts[session_id] = count
@@ -275,11 +260,8 @@ class Broadcaster:
 
     def forget_process(self) -> None:
         """On a clean shutdown, stop counting this process's participants at once."""
-        db = self.app.extensions["engage.db"].session(write=True)
         try:
-            presence.forget_process(db, self.process)
-            db.commit()
+            with closing(self.app.extensions["engage.db"].session(write=True)) as db:
+                presence.forget_process(db, self.process)
         except Exception:  # noqa: BLE001 - the rows go stale on their own anyway
             log.warning("could not remove this process's presence rows; they expire by themselves")
-        finally:
-            db.close()

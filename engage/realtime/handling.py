@@ -1,8 +1,9 @@
 """What every socket event handler shares: size check, errors as acknowledgements, no crashes.
 
 A handler returns its acknowledgement. Whatever goes wrong becomes
-``{"ok": false, "error": {"code", "message"}}`` and the transaction is rolled back, so bad
-input never leaves a stored change behind and never takes the connection down. Payloads are
+``{"ok": false, "error": {"code", "message"}}``; the service it called owns its transaction and
+rolled it back (``commissioning_steps.db.transaction``), so bad input never leaves a stored
+change behind, and it never takes the connection down. Payloads are
 not logged: they can hold what residents wrote and participant tokens.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 from functools import wraps
 from typing import Any, Callable
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_socketio import Namespace
 from marshmallow import ValidationError
 
@@ -70,22 +71,13 @@ def event(fn: Callable[..., dict[str, Any]]):
                 raise EventError("payload_too_large", f"That is too much to send at once (the limit is {limit} KB)")
             return fn(self, data)
         except EventError as exc:
-            _rollback()
             return error(exc.code, exc.message, exc.fields)
         except DomainError as exc:
-            _rollback()
             return error(exc.code, exc.message, exc.fields)
         except Exception:  # noqa: BLE001 - one bad event must not take the socket down
-            _rollback()
             log.exception("socket event %s on %s failed", fn.__name__.removeprefix("on_"), request.namespace)
             return error("server_error", "Something went wrong on our side. Try again in a moment.")
     return wrapper
-
-
-def _rollback() -> None:
-    session = g.get("db_session")
-    if session is not None:
-        session.rollback()
 
 
 class EventNamespace(Namespace):

@@ -1,8 +1,9 @@
 """``/live``: residents' phones. Anyone may connect; a phone is a participant once it has joined.
 
 Each handler is thin: who is this (the socket's join, the participant token), is this within
-the rate limit, load the payload with a schema, call one service, commit, acknowledge. A vote
-is acknowledged only after its transaction has committed.
+the rate limit, load the payload with a schema, call one service (which commits), acknowledge.
+A vote is acknowledged only after its transaction has committed. The rate limits' buckets
+belong to this namespace, so to this app's Socket.IO server: two apps never share them.
 """
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from flask import request
 from flask_socketio import join_room, leave_room
 
-from surveys.live import results, sessions, voting
+from surveys.live import results, sessions, views, voting
 from surveys.live.errors import UnknownSession
 from surveys.live.rate_limit import TokenBucket
 
 from ..extensions import db_session
-from . import payloads, tokens
+from . import tokens
 from .broadcaster import LIVE, Broadcaster, room
 from .handling import EventError, EventNamespace, event, load
 from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn
@@ -102,17 +103,12 @@ class ResidentNamespace(EventNamespace):
         self.broadcaster.joined(request.sid, live.id, participant)
 
         current = sessions.current_question(live)
-        ack = {"ok": True, "participant": token, "session": payloads.session(live),
-               "question": payloads.question(live, current), "your_vote": None, "your_upvotes": [],
-               "tally": None, "entries": None}
+        ack = {"ok": True, "participant": token, **views.snapshot(db, live, views.ROOM), "your_vote": None,
+               "your_upvotes": []}
         if current is not None:
             ack["your_vote"] = results.vote_of(db, current, participant)
-            if current.type == "qa":
+            if current.kind.asks:
                 ack["your_upvotes"] = results.upvoted_by(db, current, participant)
-            if current.revealed:
-                ack["tally"] = results.tally(db, current)
-                if current.type in results.LISTED_TYPES:
-                    ack["entries"] = results.entries(db, current)
         return ack
 
     @event
@@ -122,7 +118,6 @@ class ResidentNamespace(EventNamespace):
         db = db_session(write=True)
         live = sessions.get_session(db, joined.session_id)
         voting.cast_vote(db, live, joined.participant, data["question_id"], data["value"], data["client_vote_id"])
-        db.commit()
         return {"ok": True}
 
     @event
@@ -132,7 +127,6 @@ class ResidentNamespace(EventNamespace):
         db = db_session(write=True)
         live = sessions.get_session(db, joined.session_id)
         entry = voting.ask(db, live, joined.participant, data["text"])
-        db.commit()
         return {"ok": True, "entry_id": entry.id}
 
     @event
@@ -142,5 +136,4 @@ class ResidentNamespace(EventNamespace):
         db = db_session(write=True)
         live = sessions.get_session(db, joined.session_id)
         voting.upvote(db, live, joined.participant, data["entry_id"])
-        db.commit()
         return {"ok": True}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from surveys.live.running import CONTROL_ACTIONS, MODERATION_ACTIONS
+
 
 class Id(fields.Integer):
     """A database id: a positive whole number, never ``true`` or ``"7"``."""
@@ -50,9 +52,6 @@ class WatchIn(_Strict):
     session_id = Id(required=True)
 
 
-CONTROL_ACTIONS = ("open", "close", "reveal", "hide", "goto", "next", "previous")
-
-
 class ControlIn(_Strict):
     session_id = Id(required=True)
     action = fields.String(required=True, validate=validate.OneOf(CONTROL_ACTIONS))
@@ -63,8 +62,7 @@ class ModerateIn(_Strict):
     session_id = Id(required=True)
     question_id = Id(required=True)
     entry_id = Id(required=True)
-    action = fields.String(required=True, validate=validate.OneOf(("hide", "show", "answered", "unanswered")))
+    action = fields.String(required=True, validate=validate.OneOf(MODERATION_ACTIONS))
 
 
-__all__ = ["ValidationError", "JoinIn", "VoteIn", "AskIn", "UpvoteIn", "WatchIn", "ControlIn", "ModerateIn",
-           "CONTROL_ACTIONS"]
+__all__ = ["ValidationError", "JoinIn", "VoteIn", "AskIn", "UpvoteIn", "WatchIn", "ControlIn", "ModerateIn"]

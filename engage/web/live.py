@@ -20,19 +20,16 @@ from commissioning_steps.commissions import NOT_STARTED
 from commissioning_steps.errors import DomainError, Invalid
 from commissioning_steps.staff import StaffUser
 from surveys import question_types
-from surveys.live import presence, results, running, sessions
+from surveys.live import results, running, sessions, views
 from surveys.live.errors import UnknownSession
 from surveys.live.join_codes import normalise_code
 from surveys.live.models import CLOSED, LiveSession
 
+from ..common.live import record_watch
 from ..extensions import db_session
-from ..realtime import payloads
-from ..realtime.presenter import record_watch
-from ..realtime.schemas import CONTROL_ACTIONS
 
 bp = Blueprint("live", __name__)
 STAFF = "/commissions/<int:commission_id>/live-sessions"
-QUESTION_FIELDS = ("type", "text", "help", "options", "multiple", "min", "max", "min_label", "max_label")
 
 
 # -- residents -------------------------------------------------------------------------------
@@ -112,9 +109,7 @@ def create(commission_id: int):
     try:
         live = sessions.create_session(db, commission, current_user, title=request.form.get("title", ""),
                                        step=request.form.get("step", ""))
-        db.commit()
     except Invalid as exc:
-        db.rollback()
         return _index_page(commission, exc.fields, request.form, 422)
     flash(f"Live session created. Its join code is {live.code}. Add its questions next.", "success")
     return redirect(url_for(".manage", commission_id=commission.id, session_id=live.id))
@@ -144,24 +139,34 @@ def manage(commission_id: int, session_id: int):
     return _manage_page(commission, live)
 
 
+def _form_value(form, key: str):
+    """One field of the question form in the form a definition takes (``None``: left empty)."""
+    if key == "options":
+        return [line.strip() for line in form.get("options", "").splitlines() if line.strip()]
+    if key == "multiple":
+        return form.get("multiple") == "yes"
+    value = form.get(key, "").strip()
+    if not value:
+        return None
+    if key in ("min", "max"):
+        return int(value) if value.lstrip("-").isdigit() else value
+    return value
+
+
 def question_from_form(form) -> dict:
-    """The question form's fields as a definition; the registry decides whether it is right."""
+    """The question form's fields as a definition; the registry decides whether it is right.
+
+    Only the fields the chosen type reads (``QuestionType.form_keys``) are taken, so a rating's
+    scale typed in before switching to multiple choice is not sent with it.
+    """
     raw: dict = {"type": form.get("type", ""), "text": form.get("text", "")}
     if form.get("help", "").strip():
         raw["help"] = form["help"]
-    options = [line.strip() for line in form.get("options", "").splitlines() if line.strip()]
-    if raw["type"] in ("multiple_choice", "ranking"):
-        raw["options"] = options
-    if raw["type"] == "multiple_choice":
-        raw["multiple"] = form.get("multiple") == "yes"
-    if raw["type"] == "rating":
-        for key in ("min", "max"):
-            value = form.get(key, "").strip()
-            if value:
-                raw[key] = int(value) if value.lstrip("-").isdigit() else value
-        for key in ("min_label", "max_label"):
-            if form.get(key, "").strip():
-                raw[key] = form[key].strip()
+    qtype = question_types.TYPES.get(raw["type"])
+    for key in qtype.form_keys if qtype else ():
+        value = _form_value(form, key)
+        if value is not None:
+            raw[key] = value
     return raw
 
 
@@ -171,9 +176,7 @@ def add_question(commission_id: int, session_id: int):
     db = db_session()
     try:
         sessions.add_question(db, live, current_user, question_from_form(request.form))
-        db.commit()
     except Invalid as exc:
-        db.rollback()
         errors: dict[str, str] = {}
         for key, message in exc.fields.items():  # "questions.3.options.1" -> "options"
             parts = key.split(".")
@@ -197,17 +200,13 @@ def qr(commission_id: int, session_id: int):
 
 def _screen(commission_id: int, session_id: int, mode: str):
     commission, live = _live(commission_id, session_id, access.WRITE)
-    db = db_session()
-    current = sessions.current_question(live)
     if mode == "moderate":  # shows results before the room sees them, even without JavaScript
         record_watch(live.id, current_user)
+    snapshot = views.snapshot(db_session(), live, views.STAFF)
     return render_template(
-        "live/present.html", commission=commission, live=live, mode=mode, current=current,
-        question=payloads.question(live, current),
-        tally=results.tally(db, current) if current else None,
-        entries=results.entries(db, current, include_hidden=True) if current and
-        current.type in results.LISTED_TYPES else None,
-        participants=presence.count(db, live.id),
+        "live/present.html", commission=commission, live=live, mode=mode, snapshot=snapshot,
+        question=snapshot["question"], tally=snapshot["tally"], entries=snapshot["entries"],
+        participants=snapshot["participants"],
         join_url=url_for(".join_session", code=live.code, _external=True),
     )
 
@@ -238,19 +237,11 @@ def control(commission_id: int, session_id: int):
     """The presenter's buttons without JavaScript (with it, the socket sends the same)."""
     _, live = _live(commission_id, session_id, access.WRITE)
     action = request.form.get("action")
-    if action not in CONTROL_ACTIONS:
+    if action not in running.CONTROL_ACTIONS:
         abort(400)
-    db = db_session()
     try:
-        if action in ("next", "previous"):
-            running.move(db, live, 1 if action == "next" else -1, current_user)
-        else:
-            fn = {"open": running.open_question, "close": running.close_question, "reveal": running.reveal_results,
-                  "hide": running.hide_results, "goto": running.go_to}[action]
-            fn(db, live, _int(request.form.get("question_id")), current_user)
-        db.commit()
+        running.control(db_session(), live, action, _int(request.form.get("question_id")), current_user)
     except DomainError as exc:
-        db.rollback()
         return _back(live, exc.message)
     return _back(live)
 
@@ -258,12 +249,9 @@ def control(commission_id: int, session_id: int):
 @bp.post(STAFF + "/<int:session_id>/moderation")
 def moderation(commission_id: int, session_id: int):
     _, live = _live(commission_id, session_id, access.WRITE)
-    db = db_session()
     try:
-        running.moderate(db, live, _int(request.form.get("question_id")), _int(request.form.get("entry_id")),
-                         request.form.get("action"), current_user)
-        db.commit()
+        running.moderate(db_session(), live, _int(request.form.get("question_id")),
+                         _int(request.form.get("entry_id")), request.form.get("action"), current_user)
     except DomainError as exc:
-        db.rollback()
         return _back(live, exc.message)
     return _back(live)

@@ -5,7 +5,7 @@
 // The projector shows results only once they are shown on phones; the moderation screen is
 // for a commissioner's own device and always shows them. See docs/live-protocol.md.
 import { io } from '/vendor/socket.io/socket.io.esm.min.js'
-import { el, resultsFor, stateTag, typeLabel } from './live-render.mjs'
+import { el, embedded, resultsFor, stateTag } from './live-render.mjs'
 
 const root = document.getElementById('presenter')
 const sessionId = Number(root.dataset.sessionId)
@@ -26,6 +26,18 @@ const state = { session: null, question: null, tally: null, entries: null, tally
 function announce (message) {
   statusBox.textContent = ''
   window.setTimeout(() => { statusBox.textContent = message }, 50)
+}
+
+// The page embeds the snapshot it was rendered from, so results are drawn at once (by the same
+// renderers as every later update), before the socket has connected.
+const first = embedded('presenter-snapshot')
+if (first) {
+  state.session = first.session
+  setQuestion(first.question)
+  setParticipants(first.participants)
+  if (first.tally) applyTally(first.tally)
+  if (first.entries) applyEntries(first.entries)
+  render()
 }
 
 const socket = io('/presenter', { reconnectionDelayMax: 5000 })
@@ -115,7 +127,7 @@ function renderQuestion () {
     return
   }
   questionBox.replaceChildren(
-    el('p', { class: 'govuk-body-l govuk-!-margin-bottom-2', 'data-live': 'position', text: `Question ${q.number} of ${q.of} · ${typeLabel(q)}` }),
+    el('p', { class: 'govuk-body-l govuk-!-margin-bottom-2', 'data-live': 'position', text: `Question ${q.number} of ${q.of} · ${q.label}` }),
     el('h1', { class: 'govuk-heading-xl engage-wrap engage-live-present__text', 'data-live': 'text', text: q.text }),
     el('p', { class: 'govuk-body' }, stateTag(q.state), ' ',
       el('strong', { class: `govuk-tag ${q.revealed ? 'govuk-tag--purple' : 'govuk-tag--grey'}`, 'data-live': 'revealed', text: q.revealed ? 'Results shown on phones' : 'Results hidden' })))

@@ -1,5 +1,7 @@
-// Drawing live poll results with the DOM: the same markup as templates/live/macros.html and
-// templates/surveys/chart.html, so a page looks the same before and after live updates.
+// Drawing live polls with the DOM: the one place results are drawn (summary, bars and their
+// table, word clouds, answers and questions from the room), on phones and staff screens, and the
+// registry of renderers by name that draw each kind of question. Bars use the same markup as
+// templates/surveys/chart.html, which draws survey results and the no-JavaScript fallback.
 // No inline styles (the CSP forbids them): bar widths are SVG attributes, sizes are classes.
 
 const SVG_NS = 'http://www.w3.org/2000/svg'
@@ -31,12 +33,6 @@ export function plural (n, one, many) {
 
 export function visuallyHidden (text) {
   return el('span', { class: 'govuk-visually-hidden', text })
-}
-
-export function typeLabel (q) {
-  if (q.type === 'multiple_choice') return q.multiple ? 'Multiple choice, choose any' : 'Multiple choice, choose one'
-  if (q.type === 'rating') return `Rating from ${q.min} to ${q.max}`
-  return { ranking: 'Ranking', word_cloud: 'Word cloud', open_text: 'Open text', qa: 'Q&A' }[q.type] || q.type
 }
 
 const STATES = {
@@ -94,36 +90,40 @@ export function cloud (rows) {
 }
 
 /**
- * Open-text answers or Q&A entries. `moderation` (staff screens) adds hide/show and answered
- * buttons in forms that also work without JavaScript; `upvote` (phones) adds up-vote buttons.
+ * Answers or questions from the room, as a list. `moderation` (staff screens) adds the buttons
+ * the question's type allows (`question.moderation`) in forms that also work without
+ * JavaScript; `upvote` (phones) adds up-vote buttons where residents ask (`question.asks`).
  */
-export function entryList (question, entries, { moderation = null, upvote = null, upvoted = new Set() } = {}) {
+export function entryList (question, entries, { empty = 'No answers yet.', moderation = null, upvote = null, upvoted = new Set() } = {}) {
   if (!entries.length) {
-    return el('p', { class: 'govuk-body', 'data-live': 'entries-empty', text: question.type === 'qa' ? 'No questions from the room yet.' : 'No answers yet.' })
+    return el('p', { class: 'govuk-body', 'data-live': 'entries-empty', text: empty })
   }
+  const actions = question.moderation || []
   return el('ol', { class: 'govuk-list engage-live-entries', 'data-live': 'entries' }, entries.map(entry => {
     const classes = 'engage-live-entries__item' + (entry.hidden ? ' engage-live-entries__item--hidden' : '')
     const meta = el('p', { class: 'govuk-body-s engage-live-entries__meta' })
-    if (question.type === 'qa') meta.append(plural(entry.upvotes, 'up-vote'))
+    if (question.asks) meta.append(plural(entry.upvotes, 'up-vote'))
     if (entry.answered) meta.append(' ', el('strong', { class: 'govuk-tag govuk-tag--green', text: 'Answered' }))
     if (entry.hidden) meta.append(' ', el('strong', { class: 'govuk-tag govuk-tag--grey', text: 'Hidden from the room' }))
     const item = el('li', { class: classes }, el('p', { class: 'govuk-body engage-wrap engage-live-entries__text', text: entry.text }), meta)
     const short = `“${truncate(entry.text, 40)}”`
-    if (moderation) {
+    if (moderation && actions.length) {
       const form = el('form', { method: 'post', action: moderation.url, class: 'engage-live-entries__actions', 'data-live': 'moderate' },
         el('input', { type: 'hidden', name: 'csrf_token', value: moderation.csrf }),
         el('input', { type: 'hidden', name: 'mode', value: moderation.mode }),
         el('input', { type: 'hidden', name: 'question_id', value: question.id }),
-        el('input', { type: 'hidden', name: 'entry_id', value: entry.id }),
-        el('button', { type: 'submit', name: 'action', value: entry.hidden ? 'show' : 'hide', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-module': 'govuk-button' },
+        el('input', { type: 'hidden', name: 'entry_id', value: entry.id }))
+      if (actions.includes('hide')) {
+        form.append(el('button', { type: 'submit', name: 'action', value: entry.hidden ? 'show' : 'hide', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-module': 'govuk-button' },
           entry.hidden ? 'Show' : 'Hide', visuallyHidden(` ${short}`)))
-      if (question.type === 'qa') {
+      }
+      if (actions.includes('answered')) {
         form.append(el('button', { type: 'submit', name: 'action', value: entry.answered ? 'unanswered' : 'answered', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-module': 'govuk-button' },
           entry.answered ? 'Mark not answered' : 'Mark answered', visuallyHidden(` ${short}`)))
       }
       item.append(form)
     }
-    if (upvote && question.type === 'qa') {
+    if (upvote && question.asks) {
       const done = upvoted.has(entry.id)
       item.append(el('button', {
         type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-upvote': entry.id,
@@ -134,21 +134,169 @@ export function entryList (question, entries, { moderation = null, upvote = null
   }))
 }
 
-/** The summary line and the results for a question, as on the presenter screens. */
-export function resultsFor (question, tally, entries, { shown, note = '', moderation = null, upvote = null, upvoted } = {}) {
-  const nodes = []
-  const total = tally ? tally.total : 0
-  const what = question.type === 'qa' ? plural(total, 'question') : plural(total, 'response')
-  nodes.push(el('p', { class: 'govuk-body-l', 'data-live': 'summary', text: what + note }))
-  if (!shown) return nodes
-  if (question.type === 'open_text' || question.type === 'qa') {
-    nodes.push(entryList(question, entries ? entries.entries : [], { moderation, upvote, upvoted }))
-  } else if (tally && tally.chart.length) {
-    if (question.type === 'word_cloud') nodes.push(cloud(tally.chart))
-    nodes.push(barChart(tally.chart, question.text, 'results'))
-    if (tally.more) nodes.push(el('p', { class: 'govuk-body-s', text: `And ${plural(tally.more, 'other word')} given less often.` }))
+/** The question as a page heading (inside the fieldset's legend when the answer is a choice). */
+export function heading (text, asLegend) {
+  const h1 = el('h1', { class: asLegend ? 'govuk-fieldset__heading engage-wrap' : 'govuk-heading-l engage-wrap', id: 'live-heading', tabindex: '-1', text })
+  return asLegend ? el('legend', { class: 'govuk-fieldset__legend govuk-fieldset__legend--l' }, h1) : h1
+}
+
+// -- renderers, by name ---------------------------------------------------------------------------
+//
+// Every question carries the name of its renderer (`question.renderer`, from its type in
+// surveys/question_types). A renderer draws the answer field on phones (`input`), reads and
+// restores its value (`value`, `restore`) and draws the results on every screen (`results`).
+// Adding a question type means at most one renderer here, registered with `register`; nothing
+// else in the scripts asks which type a question is.
+
+const renderers = {}
+
+const base = {
+  /** Nodes for the answer field; `ctx` has `hintId`, `yourVote` and `announce`. */
+  input (q, ctx) { return [] },
+  value (q, box) { const field = box.querySelector('#answer'); return field ? field.value : null },
+  restore (q, box, value) { const field = box.querySelector('#answer'); if (field) field.value = typeof value === 'string' ? value : '' },
+  /** Called when voting opens or closes, after the form's controls were enabled or disabled. */
+  setOpen (q, box, open) {},
+  /** Results below the summary line. */
+  results (q, tally, entries, opts) { return tally && tally.chart.length ? [barChart(tally.chart, q.text, 'results')] : [] }
+}
+
+export function register (name, renderer) {
+  renderers[name] = { ...base, ...renderer }
+}
+
+export function rendererOf (q) {
+  return renderers[q.renderer] || base
+}
+
+function errorSlot () { return el('div', { id: 'answer-error-slot' }) }
+
+function textField (q, { hintId }, { label, multiline }) {
+  return [heading(q.text, false),
+    el('label', { class: 'govuk-label govuk-label--s', for: 'answer', text: label }),
+    el('div', { class: 'govuk-hint', id: hintId, text: q.hint }),
+    errorSlot(),
+    multiline
+      ? el('textarea', { class: 'govuk-textarea', id: 'answer', name: 'answer', rows: '3', 'aria-describedby': hintId })
+      : el('input', { class: 'govuk-input', id: 'answer', name: 'answer', type: 'text', spellcheck: 'true', 'aria-describedby': hintId, autocomplete: 'off' })]
+}
+
+// Pick one (radios) or several (checkboxes) of `question.choices`: multiple choice, rating.
+register('choice', {
+  input (q, { hintId }) {
+    const kind = q.multiple ? 'checkboxes' : 'radios'
+    const items = el('div', { class: `govuk-${kind}`, 'data-module': `govuk-${kind}` }, q.choices.map((choice, i) => {
+      const id = `answer-${i}`
+      return el('div', { class: `govuk-${kind}__item` },
+        el('input', { class: `govuk-${kind}__input`, id, name: 'answer', type: q.multiple ? 'checkbox' : 'radio', value: String(choice.value), 'data-index': i }),
+        el('label', { class: `govuk-label govuk-${kind}__label`, for: id, text: choice.label }))
+    }))
+    return [el('fieldset', { class: 'govuk-fieldset', 'aria-describedby': hintId },
+      heading(q.text, true), el('div', { class: 'govuk-hint', id: hintId, text: q.hint }), errorSlot(), items)]
+  },
+  value (q, box) {
+    const chosen = [...box.querySelectorAll('input[name=answer]:checked')].map(input => q.choices[Number(input.dataset.index)].value)
+    if (q.multiple) return chosen
+    return chosen.length ? chosen[0] : null
+  },
+  restore (q, box, value) {
+    const values = new Set((Array.isArray(value) ? value : [value]).map(String))
+    box.querySelectorAll('input[name=answer]').forEach(input => { input.checked = values.has(input.value) })
   }
-  return nodes
+})
+
+// Put every option in order with Move up / Move down buttons.
+const orders = new WeakMap()
+
+function drawRanking (list, open, focusIndex = null, focusMove = null) {
+  const order = orders.get(list)
+  list.replaceChildren(...order.map((option, i) => el('li', { class: 'engage-live-ranking__item' },
+    el('span', { class: 'govuk-body engage-live-ranking__label engage-wrap', text: `${i + 1}. ${option}` }),
+    el('span', { class: 'engage-live-ranking__buttons' },
+      el('button', { type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-move': '-1', 'data-index': i, disabled: !open || i === 0 }, 'Move up', visuallyHidden(` ${option}`)),
+      el('button', { type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-move': '1', 'data-index': i, disabled: !open || i === order.length - 1 }, 'Move down', visuallyHidden(` ${option}`))))))
+  if (focusIndex !== null) {
+    let button = list.querySelector(`[data-index="${focusIndex}"][data-move="${focusMove}"]`)
+    if (!button || button.disabled) button = list.querySelector(`[data-index="${focusIndex}"]:not([disabled])`)
+    if (button) button.focus()
+  }
+}
+
+register('ranking', {
+  input (q, { hintId, yourVote, announce }) {
+    const list = el('ol', { class: 'govuk-list engage-live-ranking', id: 'ranking' })
+    orders.set(list, Array.isArray(yourVote) ? [...yourVote] : [...q.options])
+    list.addEventListener('click', event => {
+      const button = event.target.closest('[data-move]')
+      if (!button || button.disabled) return
+      const order = orders.get(list)
+      const from = Number(button.dataset.index)
+      const to = from + Number(button.dataset.move)
+      if (to < 0 || to >= order.length) return
+      const [moved] = order.splice(from, 1)
+      order.splice(to, 0, moved)
+      drawRanking(list, true, to, button.dataset.move)
+      announce(`${moved} is now number ${to + 1} of ${order.length}.`)
+    })
+    drawRanking(list, q.state === 'open')
+    return [el('fieldset', { class: 'govuk-fieldset', 'aria-describedby': hintId },
+      heading(q.text, true), el('div', { class: 'govuk-hint', id: hintId, text: q.hint }), errorSlot(), list)]
+  },
+  value (q, box) {
+    const list = box.querySelector('#ranking')
+    return list ? [...orders.get(list)] : null
+  },
+  restore (q, box, value) {
+    const list = box.querySelector('#ranking')
+    if (!list || !Array.isArray(value)) return
+    orders.set(list, [...value])
+    drawRanking(list, q.state === 'open')
+  },
+  setOpen (q, box, open) {
+    const list = box.querySelector('#ranking')
+    if (list) drawRanking(list, open)
+  }
+})
+
+// A word or short phrase; results as a cloud with the same figures as bars and a table.
+register('word_cloud', {
+  input (q, ctx) { return textField(q, ctx, { label: 'Your answer', multiline: false }) },
+  results (q, tally) {
+    if (!tally || !tally.chart.length) return []
+    const nodes = [cloud(tally.chart), barChart(tally.chart, q.text, 'results')]
+    if (tally.more) nodes.push(el('p', { class: 'govuk-body-s', text: `And ${plural(tally.more, 'other word')} given less often.` }))
+    return nodes
+  }
+})
+
+// A sentence or two; results as the list of answers, which moderators can hide.
+register('open_text', {
+  input (q, ctx) { return textField(q, ctx, { label: 'Your answer', multiline: true }) },
+  results (q, tally, entries, opts) { return [entryList(q, entries ? entries.entries : [], opts)] }
+})
+
+// Q&A: residents ask (nothing to vote on) and up-vote each other's questions.
+register('qa', {
+  input (q, ctx) { return textField(q, ctx, { label: 'Your question', multiline: true }) },
+  results (q, tally, entries, opts) {
+    return [entryList(q, entries ? entries.entries : [], { ...opts, empty: 'No questions from the room yet.' })]
+  }
+})
+
+/** The summary line and the results for a question, on phones and staff screens alike. */
+export function resultsFor (question, tally, entries, { shown, note = '', moderation = null, upvote = null, upvoted } = {}) {
+  const total = tally ? tally.total : 0
+  const [one, many] = question.noun || ['response', 'responses']
+  const nodes = [el('p', { class: 'govuk-body-l', 'data-live': 'summary', text: plural(total, one, many) + note })]
+  if (!shown) return nodes
+  return nodes.concat(rendererOf(question).results(question, tally, entries, { moderation, upvote, upvoted }))
+}
+
+/** The first snapshot a page embeds for its script (`<script type="application/json">`). */
+export function embedded (id) {
+  const node = document.getElementById(id)
+  if (!node) return null
+  try { return JSON.parse(node.textContent) } catch (e) { return null }
 }
 
 /** A client-generated id for a vote, so a retry after a lost acknowledgement counts once. */

@@ -5,7 +5,7 @@
 // The participant token from the join acknowledgement is kept in localStorage (per code), so
 // a reload or a reconnect is the same participant with the same vote. See docs/live-protocol.md.
 import { io } from '/vendor/socket.io/socket.io.esm.min.js'
-import { el, newId, resultsFor, typeLabel, visuallyHidden } from './live-render.mjs'
+import { el, heading, newId, rendererOf, resultsFor, visuallyHidden } from './live-render.mjs'
 
 const app = document.getElementById('live-app')
 const code = app.dataset.code
@@ -126,13 +126,8 @@ function setQuestion (question, { announceChange = false, previous = state.quest
 }
 
 function stateSentence (q) {
-  if (q.type === 'qa') return { pending: 'Questions are not open yet.', open: 'You can ask a question now.', closed: 'Questions have closed.' }[q.state]
+  if (q.asks) return { pending: 'Questions are not open yet.', open: 'You can ask a question now.', closed: 'Questions have closed.' }[q.state]
   return { pending: 'Voting has not opened yet.', open: 'Voting is open.', closed: 'Voting has closed.' }[q.state]
-}
-
-function heading (text, asLegend) {
-  const h1 = el('h1', { class: asLegend ? 'govuk-fieldset__heading engage-wrap' : 'govuk-heading-l engage-wrap', id: 'live-heading', tabindex: '-1', text })
-  return asLegend ? el('legend', { class: 'govuk-fieldset__legend govuk-fieldset__legend--l' }, h1) : h1
 }
 
 function renderQuestion (keep) {
@@ -144,108 +139,32 @@ function renderQuestion (keep) {
       el('p', { class: 'govuk-body', text: 'Waiting for the presenter to show a question. It appears here by itself: you do not need to reload.' }))
     return
   }
-  questionBox.append(el('p', { class: 'govuk-body-s govuk-!-margin-bottom-2', text: `Question ${q.number} of ${q.of} · ${typeLabel(q)}` }))
+  questionBox.append(el('p', { class: 'govuk-body-s govuk-!-margin-bottom-2', text: `Question ${q.number} of ${q.of} · ${q.label}` }))
   const form = el('form', { novalidate: true, class: 'engage-live__form' })
   form.addEventListener('submit', event => { event.preventDefault(); submit(form) })
   const group = el('div', { class: 'govuk-form-group', id: 'answer-group' })
   form.append(group)
-  const hintId = 'answer-hint'
-  if (q.type === 'multiple_choice' || q.type === 'rating') {
-    const multiple = q.type === 'multiple_choice' && q.multiple
-    const options = q.type === 'rating'
-      ? Array.from({ length: q.max - q.min + 1 }, (_, i) => String(q.min + i))
-      : q.options
-    const kind = multiple ? 'checkboxes' : 'radios'
-    const items = el('div', { class: `govuk-${kind}`, 'data-module': `govuk-${kind}` }, options.map((option, i) => {
-      const id = `answer-${i}`
-      let label = option
-      if (q.type === 'rating' && i === 0 && q.min_label) label = `${option} (${q.min_label})`
-      if (q.type === 'rating' && i === options.length - 1 && q.max_label) label = `${option} (${q.max_label})`
-      return el('div', { class: `govuk-${kind}__item` },
-        el('input', { class: `govuk-${kind}__input`, id, name: 'answer', type: multiple ? 'checkbox' : 'radio', value: option }),
-        el('label', { class: `govuk-label govuk-${kind}__label`, for: id, text: label }))
-    }))
-    const hint = multiple ? 'Choose all that apply' + (q.max ? ` (up to ${q.max})` : '') : (q.type === 'rating' ? `Choose a number from ${q.min} to ${q.max}` : 'Choose one')
-    group.append(el('fieldset', { class: 'govuk-fieldset', 'aria-describedby': hintId },
-      heading(q.text, true), el('div', { class: 'govuk-hint', id: hintId, text: hint }), el('div', { id: 'answer-error-slot' }), items))
-  } else if (q.type === 'ranking') {
-    state.order = Array.isArray(state.yourVote) ? [...state.yourVote] : [...q.options]
-    group.append(el('fieldset', { class: 'govuk-fieldset', 'aria-describedby': hintId },
-      heading(q.text, true),
-      el('div', { class: 'govuk-hint', id: hintId, text: 'Put the options in order, most important first, with the Move up and Move down buttons.' }),
-      el('div', { id: 'answer-error-slot' }),
-      el('ol', { class: 'govuk-list engage-live-ranking', id: 'ranking' })))
-  } else if (q.type === 'word_cloud' || q.type === 'open_text' || q.type === 'qa') {
-    const limit = q.type === 'word_cloud' ? 40 : (q.type === 'qa' ? 280 : (q.max_length || 280))
-    const label = q.type === 'qa' ? 'Your question' : 'Your answer'
-    const hint = q.type === 'word_cloud'
-      ? `A word or a short phrase, up to ${limit} characters.`
-      : `Up to ${limit} characters. Do not include names, email addresses or phone numbers.`
-    group.append(heading(q.text, false),
-      el('label', { class: 'govuk-label govuk-label--s', for: 'answer', text: label }),
-      el('div', { class: 'govuk-hint', id: hintId, text: hint }),
-      el('div', { id: 'answer-error-slot' }),
-      q.type === 'word_cloud'
-        ? el('input', { class: 'govuk-input', id: 'answer', name: 'answer', type: 'text', spellcheck: 'true', 'aria-describedby': hintId, autocomplete: 'off' })
-        : el('textarea', { class: 'govuk-textarea', id: 'answer', name: 'answer', rows: '3', 'aria-describedby': hintId }))
-  }
+  group.append(...rendererOf(q).input(q, { hintId: 'answer-hint', yourVote: state.yourVote, announce }))
   form.append(el('button', { type: 'submit', class: 'govuk-button', 'data-module': 'govuk-button', id: 'send' }, 'Send'))
   form.append(el('p', { class: 'govuk-body', id: 'vote-state' }))
   questionBox.append(form)
-  if (q.type === 'ranking') renderRanking()
   restore(keep)
   updateFormState()
 }
 
-function renderRanking (focusIndex = null, focusMove = null) {
-  const list = document.getElementById('ranking')
-  if (!list) return
-  const order = state.order
-  list.replaceChildren(...order.map((option, i) => el('li', { class: 'engage-live-ranking__item' },
-    el('span', { class: 'govuk-body engage-live-ranking__label engage-wrap', text: `${i + 1}. ${option}` }),
-    el('span', { class: 'engage-live-ranking__buttons' },
-      el('button', { type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-move': '-1', 'data-index': i, disabled: i === 0 }, 'Move up', visuallyHidden(` ${option}`)),
-      el('button', { type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-move': '1', 'data-index': i, disabled: i === order.length - 1 }, 'Move down', visuallyHidden(` ${option}`))))))
-  if (focusIndex !== null) {
-    let button = list.querySelector(`[data-index="${focusIndex}"][data-move="${focusMove}"]`)
-    if (!button || button.disabled) button = list.querySelector(`[data-index="${focusIndex}"]:not([disabled])`)
-    if (button) button.focus()
-  }
-}
-
-questionBox.addEventListener('click', event => {
-  const button = event.target.closest('[data-move]')
-  if (!button || button.disabled) return
-  const from = Number(button.dataset.index)
-  const to = from + Number(button.dataset.move)
-  const order = state.order
-  if (to < 0 || to >= order.length) return
-  const [moved] = order.splice(from, 1)
-  order.splice(to, 0, moved)
-  renderRanking(to, button.dataset.move)
-  announce(`${moved} is now number ${to + 1} of ${order.length}.`)
-})
-
 function formValue () {
   const q = state.question
   if (!q) return null
-  if (q.type === 'ranking') return state.order ? [...state.order] : null
-  const field = document.getElementById('answer')
-  if (field) return field.value
-  const checked = [...questionBox.querySelectorAll('input[name=answer]:checked')].map(i => i.value)
-  if (q.type === 'multiple_choice' && q.multiple) return checked
-  if (!checked.length) return null
-  return q.type === 'rating' ? Number(checked[0]) : checked[0]
+  return rendererOf(q).value(q, questionBox)
 }
 
 function restore (keep) {
   const q = state.question
-  const value = keep !== null && keep !== undefined ? keep : (q.type === 'qa' ? null : state.yourVote)
+  // What was typed is kept across a change of state; otherwise the vote this phone sent (where
+  // residents ask rather than vote, there is none to show again).
+  const value = keep !== null && keep !== undefined ? keep : (q.asks ? null : state.yourVote)
   if (value === null || value === undefined) return
-  const field = document.getElementById('answer')
-  if (field) { field.value = typeof value === 'string' ? value : ''; return }
-  const values = new Set((Array.isArray(value) ? value : [value]).map(String))
-  questionBox.querySelectorAll('input[name=answer]').forEach(input => { input.checked = values.has(input.value) })
+  rendererOf(q).restore(q, questionBox, value)
 }
 
 function describeVote (value) {
@@ -260,13 +179,12 @@ function updateFormState () {
   form.querySelectorAll('input, textarea, button').forEach(control => {
     if (control.dataset.move === undefined) control.disabled = !open
   })
-  if (q.type === 'ranking') renderRanking()
-  if (!open) form.querySelectorAll('[data-move]').forEach(b => { b.disabled = true })
+  rendererOf(q).setOpen(q, questionBox, open)
   const send = document.getElementById('send')
   send.hidden = !open
-  send.textContent = q.type === 'qa' ? 'Send question' : (state.yourVote !== null && state.yourVote !== undefined ? 'Change my answer' : 'Send')
+  send.textContent = q.asks ? 'Send question' : (state.yourVote !== null && state.yourVote !== undefined ? 'Change my answer' : 'Send')
   const line = document.getElementById('vote-state')
-  if (q.type === 'qa') {
+  if (q.asks) {
     line.textContent = open ? '' : stateSentence(q)
   } else if (state.yourVote !== null && state.yourVote !== undefined) {
     line.textContent = open
@@ -331,7 +249,7 @@ function submit (form) {
   const value = formValue()
   const button = document.getElementById('send')
   button.disabled = true
-  if (q.type === 'qa') {
+  if (q.asks) {
     send('ask', { text: value || '' }, ack => {
       button.disabled = false
       if (!ack.ok) { showError(ack.error); return }
@@ -381,9 +299,9 @@ function renderResults () {
   }
   const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.upvote : undefined
   resultsBox.hidden = false
-  const title = q.type === 'qa' ? 'Questions from the room' : (q.state === 'closed' ? 'Results' : 'Results so far')
+  const title = q.asks ? 'Questions from the room' : (q.state === 'closed' ? 'Results' : 'Results so far')
   resultsBox.replaceChildren(el('h2', { class: 'govuk-heading-m', text: title }),
-    ...resultsFor(q, state.tally, state.entries, { shown: true, upvote: q.type === 'qa', upvoted: state.upvoted }))
+    ...resultsFor(q, state.tally, state.entries, { shown: true, upvote: q.asks, upvoted: state.upvoted }))
   if (focused) {
     const again = resultsBox.querySelector(`[data-upvote="${focused}"]`)
     if (again) again.focus()

@@ -21,7 +21,9 @@ class UnknownEntry(NotFound):
     code = "unknown_entry"
 
 
-class QuestionClosed(Conflict):
+class QuestionNotOpen(Conflict):
+    """Voting (or asking) on a question that has not opened yet or has closed."""
+
     code = "question_closed"
 
 

@@ -47,7 +47,7 @@ class QuestionOpened(QuestionEvent):
 
 
 @dataclasses.dataclass(frozen=True)
-class QuestionClosed(QuestionEvent):
+class LiveQuestionClosed(QuestionEvent):
     name: ClassVar[str] = "live.question_closed"
     total: int
     seq: int
@@ -98,7 +98,7 @@ class EntryModerated(ResultsChanged):
 
 
 #: Events after which phones and presenters get a new ``question`` message.
-QUESTION_EVENTS = (CurrentQuestionChanged, QuestionOpened, QuestionClosed, ResultsRevealed, ResultsHidden)
+QUESTION_EVENTS = (CurrentQuestionChanged, QuestionOpened, LiveQuestionClosed, ResultsRevealed, ResultsHidden)
 #: Events after which a question's tally (or Q&A list) is out of date.
 RESULT_EVENTS = (VoteCast, EntryPosted, EntryUpvoted, EntryModerated)
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from surveys.codes import ALPHABET, EXCLUDED
+
 __all__ = [
     "ALPHABET",
     "CODE_LENGTH",
@@ -30,10 +32,6 @@ __all__ = [
     "normalise_code",
 ]
 
-EXCLUDED = frozenset("0O1ILUV")
-ALPHABET = "".join(
-    c for c in "23456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in EXCLUDED
-)
 CODE_LENGTH = 6
 
 _ALPHABET_SET = frozenset(ALPHABET)

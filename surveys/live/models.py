@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commissioning_steps.db import Base, utcnow
+from surveys import question_types
+from surveys.question_types import QuestionType
 
 PENDING, OPEN, CLOSED = "pending", "open", "closed"
 QUESTION_STATES = (PENDING, OPEN, CLOSED)
@@ -77,6 +79,11 @@ class LiveQuestion(Base):
     @property
     def text(self) -> str:
         return self.definition["text"]
+
+    @property
+    def kind(self) -> QuestionType:
+        """The question's type from the registry, which says everything that depends on it."""
+        return question_types.get_type(self.type)
 
 
 class LiveVote(Base):

@@ -1,6 +1,6 @@
-"""How many participants a live session has connected, across every server process.
+"""Stored presence: how many participants a live session has connected, across every server process.
 
-Each process knows its own sockets (``participants.PresenceCounter``) and mirrors them into
+Each process knows its own sockets (``engage.realtime.connected``, in memory) and mirrors them into
 ``live_presence``: one row per (process, session, participant), refreshed on a heartbeat.
 The count of a session is its distinct participants in rows refreshed within
 ``STALE_AFTER``, so a participant connected to two processes counts once and a process that
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from commissioning_steps.db import utcnow
+from commissioning_steps.db import transactional, utcnow
 
 from .models import LivePresence
 
@@ -28,6 +28,7 @@ STALE_AFTER = timedelta(seconds=30)
 PURGE_AFTER = timedelta(minutes=10)
 
 
+@transactional
 def sync(session: Session, process: str, present: Mapping[int, Iterable[str]],
          now: datetime | None = None) -> set[int]:
     """Make this process's rows equal ``present`` (session id -> participant ids) and refresh them.
@@ -54,6 +55,7 @@ def sync(session: Session, process: str, present: Mapping[int, Iterable[str]],
     return {sid for sid, _ in gone | new}
 
 
+@transactional
 def forget_process(session: Session, process: str) -> None:
     """A process shutting down cleanly removes its rows at once rather than letting them go stale."""
     session.execute(delete(LivePresence).where(LivePresence.process == process))

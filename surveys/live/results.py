@@ -22,8 +22,6 @@ from .models import LiveEntry, LiveQuestion, LiveSession, LiveUpvote, LiveVote
 WORD_CLOUD_LIMIT = 100
 #: The most recent open-text answers and the top Q&A entries sent in one ``entries`` message.
 ENTRIES_LIMIT = 200
-#: Types whose answers are people's own words: they are listed, not charted.
-LISTED_TYPES = ("open_text", "qa")
 
 
 def read_seq(session: Session, question_id: int) -> int:
@@ -42,7 +40,8 @@ def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
     key order everywhere, so clients draw from ``chart`` and look figures up in ``counts``.
     """
     seq = read_seq(session, question.id)
-    if question.type == "qa":
+    qtype = question.kind
+    if qtype.asks:
         total = session.scalar(select(func.count()).select_from(LiveEntry)
                                .where(LiveEntry.question_id == question.id)) or 0
         return {"question_id": question.id, "counts": {}, "total": total, "seq": seq, "chart": []}
@@ -53,7 +52,7 @@ def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
     counts = {str(key): count for key, count in result["counts"].items()}
     message: dict[str, Any] = {"question_id": question.id, "counts": counts, "total": result["total"],
                                "seq": seq, "chart": rows}
-    if question.type == "word_cloud" and len(counts) > WORD_CLOUD_LIMIT:
+    if qtype.own_words and len(counts) > WORD_CLOUD_LIMIT:
         kept = list(counts)[:WORD_CLOUD_LIMIT]
         message["counts"] = {key: counts[key] for key in kept}
         message["chart"] = rows[:WORD_CLOUD_LIMIT]
@@ -65,14 +64,15 @@ def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
 
 
 def entries(session: Session, question: LiveQuestion, include_hidden: bool = False) -> dict[str, Any]:
-    """``{"question_id", "entries", "seq"}`` for open-text and Q&A questions.
+    """``{"question_id", "entries", "seq"}`` for types whose answers are listed (open text, Q&A).
 
     Q&A entries are sorted by upvotes, then oldest first (the room's priorities); open-text
     answers newest first (what was just said). Hidden ones only go to staff screens.
     """
     seq = read_seq(session, question.id)
     rows: list[dict[str, Any]] = []
-    if question.type == "qa":
+    qtype = question.kind
+    if qtype.asks:
         upvotes = (select(LiveUpvote.entry_id, func.count().label("n")).group_by(LiveUpvote.entry_id)
                    .subquery())
         query = (select(LiveEntry, func.coalesce(upvotes.c.n, 0))
@@ -86,7 +86,7 @@ def entries(session: Session, question: LiveQuestion, include_hidden: bool = Fal
             if include_hidden:
                 row["hidden"] = entry.hidden
             rows.append(row)
-    elif question.type == "open_text":
+    elif qtype.listed:
         query = select(LiveVote).where(LiveVote.question_id == question.id).order_by(LiveVote.updated_at.desc(),
                                                                                      LiveVote.id.desc())
         if not include_hidden:
@@ -97,6 +97,19 @@ def entries(session: Session, question: LiveQuestion, include_hidden: bool = Fal
                 row["hidden"] = vote.hidden
             rows.append(row)
     return {"question_id": question.id, "entries": rows, "seq": seq}
+
+
+def moderated(session: Session, question: LiveQuestion) -> dict[str, int]:
+    """How many of a question's answers or entries a moderator hid (and marked answered, where
+    the type has that action), for the poll result in the evidence log."""
+    qtype = question.kind
+    model = LiveEntry if qtype.asks else LiveVote
+    rows = session.execute(select(model.hidden, *([LiveEntry.answered] if "answered" in qtype.moderation else []))
+                           .where(model.question_id == question.id)).all()
+    figures = {"hidden_by_moderator": sum(1 for row in rows if row[0])}
+    if "answered" in qtype.moderation:
+        figures = {"answered": sum(1 for row in rows if row[1]), **figures}
+    return figures
 
 
 def vote_of(session: Session, question: LiveQuestion, participant: str) -> Any:
@@ -119,11 +132,16 @@ class InputItem:
     session_id: int
     question_id: int
     question: str
-    kind: str  # "word_cloud", "open_text" or "qa"
+    kind: str  # the question's type: one whose answers are residents' own words
     text: str
     hidden: bool
     upvotes: int
     at: datetime
+
+    @property
+    def asked(self) -> bool:
+        """A question from the room (which others up-vote), rather than an answer."""
+        return question_types.get_type(self.kind).asks
 
 
 def resident_input(session: Session, commission_id: int, step: str | None = None,
@@ -141,18 +159,21 @@ def resident_input(session: Session, commission_id: int, step: str | None = None
         base = base.where(LiveSession.id == session_id)
     items: list[InputItem] = []
     for question, live in session.execute(base.order_by(LiveSession.id, LiveQuestion.position)):
-        if question.type in ("word_cloud", "open_text"):
+        qtype = question.kind
+        if not qtype.own_words:
+            continue
+        if not qtype.asks:
             for vote in session.scalars(select(LiveVote).where(LiveVote.question_id == question.id)
                                         .order_by(LiveVote.id)):
                 items.append(InputItem(live.id, question.id, question.text, question.type, str(vote.value),
                                        vote.hidden, 0, vote.updated_at))
-        elif question.type == "qa":
+        else:
             counts = dict(session.execute(
                 select(LiveUpvote.entry_id, func.count()).join(LiveEntry, LiveEntry.id == LiveUpvote.entry_id)
                 .where(LiveEntry.question_id == question.id).group_by(LiveUpvote.entry_id)).all())
             for entry in session.scalars(select(LiveEntry).where(LiveEntry.question_id == question.id)
                                          .order_by(LiveEntry.id)):
-                items.append(InputItem(live.id, question.id, question.text, "qa", entry.text, entry.hidden,
+                items.append(InputItem(live.id, question.id, question.text, question.type, entry.text, entry.hidden,
                                        counts.get(entry.id, 0), entry.created_at))
     items.sort(key=lambda item: (item.at, item.question_id))
     return items

@@ -18,34 +18,32 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commissioning_steps import evidence, journey
 from commissioning_steps.commissions import Commission
-from commissioning_steps.db import utcnow
+from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.errors import Conflict
 from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
-from surveys import question_types
+from surveys.question_types._base import plural
 
 from . import presence, results
-from .errors import InvalidValue, QuestionClosed, UnknownEntry
+from .errors import InvalidValue, QuestionNotOpen, UnknownEntry
 from .events import (
-    CurrentQuestionChanged, EntryModerated, PresenterWatching, QuestionClosed as QuestionClosedEvent,
-    QuestionOpened, ResultsHidden, ResultsRevealed,
+    CurrentQuestionChanged, EntryModerated, LiveQuestionClosed, PresenterWatching, QuestionOpened, ResultsHidden,
+    ResultsRevealed,
 )
 from .models import CLOSED, OPEN, LiveEntry, LiveQuestion, LiveSession, LiveVote, ResultDisclosure
 from .sessions import current_question
 from .voting import lock_question
 
 REVEALED, HIDDEN, WATCHED = "revealed", "hidden", "watched"
-MODERATION_ACTIONS = {
-    "open_text": ("hide", "show"),
-    "qa": ("hide", "show", "answered", "unanswered"),
-}
-#: Word-cloud phrases quoted in a poll result entry.
-EVIDENCE_PHRASES = 20
+#: Every moderation action; which of them a question allows is its type's (``moderation``).
+MODERATION_ACTIONS = ("hide", "show", "answered", "unanswered")
+#: What a presenter's controls do, by name: the vocabulary the pages, the socket and the API share.
+CONTROL_ACTIONS = ("open", "close", "reveal", "hide", "goto", "next", "previous")
 WATCH_WINDOW = timedelta(minutes=1)
 
 
@@ -55,6 +53,7 @@ def _lock_session(session: Session, live: LiveSession) -> LiveSession:
     return locked
 
 
+@transactional
 def open_question(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
     """Make a question current and open for votes (reopening a closed one keeps its votes)."""
     live = _lock_session(session, live)
@@ -73,16 +72,18 @@ def open_question(session: Session, live: LiveSession, question_id: Any, actor: 
     return question
 
 
+@transactional
 def close_question(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
     """Stop voting; the final tally goes into the evidence log."""
     live = _lock_session(session, live)
     question = lock_question(session, live, question_id)
     if question.state != OPEN:
-        raise QuestionClosed("Voting on this question is not open")
+        raise QuestionNotOpen("Voting on this question is not open")
     _close(session, live, question)
     return question
 
 
+@transactional
 def go_to(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
     """Show another question on phones and the projector; voting there opens separately."""
     live = _lock_session(session, live)
@@ -98,6 +99,7 @@ def go_to(session: Session, live: LiveSession, question_id: Any, actor: StaffUse
     return question
 
 
+@transactional
 def move(session: Session, live: LiveSession, offset: int, actor: StaffUser) -> LiveQuestion:
     """The next (``offset=1``) or previous (``-1``) question; from no question, the first."""
     questions = list(live.questions)
@@ -114,6 +116,20 @@ def move(session: Session, live: LiveSession, offset: int, actor: StaffUser) -> 
     return go_to(session, live, target.id, actor)
 
 
+@transactional
+def control(session: Session, live: LiveSession, action: str, question_id: Any, actor: StaffUser) -> LiveQuestion:
+    """One of the presenter's ``CONTROL_ACTIONS``; ``next`` and ``previous`` ignore ``question_id``."""
+    if action == "next":
+        return move(session, live, 1, actor)
+    if action == "previous":
+        return move(session, live, -1, actor)
+    controls = {"open": open_question, "close": close_question, "reveal": reveal_results, "hide": hide_results,
+                "goto": go_to}
+    if action not in controls:
+        raise InvalidValue(f"Action must be one of: {', '.join(CONTROL_ACTIONS)}", field="action")
+    return controls[action](session, live, question_id, actor)
+
+
 def reveal_results(session: Session, live: LiveSession, question_id: Any, actor: StaffUser) -> LiveQuestion:
     """Show a question's results on phones and the projector; recorded, with the vote's state."""
     return _set_revealed(session, live, question_id, actor, True)
@@ -123,6 +139,7 @@ def hide_results(session: Session, live: LiveSession, question_id: Any, actor: S
     return _set_revealed(session, live, question_id, actor, False)
 
 
+@transactional
 def _set_revealed(session: Session, live: LiveSession, question_id: Any, actor: StaffUser,
                   revealed: bool) -> LiveQuestion:
     live = _lock_session(session, live)
@@ -137,6 +154,7 @@ def _set_revealed(session: Session, live: LiveSession, question_id: Any, actor: 
     return question
 
 
+@transactional
 def record_watch(session: Session, live: LiveSession, actor: StaffUser) -> ResultDisclosure:
     """A staff screen now receives this session's results, including interim ones.
 
@@ -172,6 +190,7 @@ def disclosures(session: Session, live: LiveSession) -> list[ResultDisclosure]:
                                 .order_by(ResultDisclosure.at, ResultDisclosure.id)))
 
 
+@transactional
 def moderate(session: Session, live: LiveSession, question_id: Any, entry_id: Any, action: Any,
              actor: StaffUser) -> bool:
     """Hide or show an open-text answer or a Q&A entry, or mark a Q&A entry answered.
@@ -180,13 +199,13 @@ def moderate(session: Session, live: LiveSession, question_id: Any, entry_id: An
     they just stop reaching phones and the projector. Returns whether anything changed.
     """
     question = lock_question(session, live, question_id)
-    allowed = MODERATION_ACTIONS.get(question.type)
-    if allowed is None:
+    allowed = question.kind.moderation
+    if not allowed:
         raise InvalidValue("Only open-text answers and questions from the room can be moderated",
                            field="question_id")
     if action not in allowed:
         raise InvalidValue(f"Action must be one of: {', '.join(allowed)}", field="action")
-    model = LiveEntry if question.type == "qa" else LiveVote
+    model = LiveEntry if question.kind.asks else LiveVote
     target = session.get(model, entry_id) if isinstance(entry_id, int) and not isinstance(entry_id, bool) else None
     if target is None or target.question_id != question.id:
         raise UnknownEntry("No answer or question with that id for this question")
@@ -225,45 +244,21 @@ def _close(session: Session, live: LiveSession, question: LiveQuestion) -> None:
     )
     question.evidence_entry_id = entry.id
     session.flush()
-    publish(session, QuestionClosedEvent(live.commission_id, live.id, question.id, tally["total"], tally["seq"]))
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _safe_phrases(tally: dict[str, Any]) -> dict[str, int]:
-    """The most frequent word-cloud phrases, leaving out any that look like contact details."""
-    phrases: dict[str, int] = {}
-    for phrase, count in tally["counts"].items():
-        if evidence.personal_details_problem(phrase) is None:
-            phrases[phrase] = count
-        if len(phrases) == EVIDENCE_PHRASES:
-            break
-    return phrases
+    publish(session, LiveQuestionClosed(live.commission_id, live.id, question.id, tally["total"], tally["seq"]))
 
 
 def _summary(live: LiveSession, question: LiveQuestion, tally: dict[str, Any], participants: int) -> str:
-    label = question_types.get_type(question.type).label
+    qtype = question.kind
     number = [q.id for q in live.questions].index(question.id) + 1
     step = journey.get_step(live.step)
-    text = (f"Live poll “{live.title}” ({step.name if step else live.step}), question {number} of "
-            f"{len(live.questions)} ({label}): “{question.text}”. ")
-    if question.type == "qa":
-        text += f"{_plural(tally['total'], 'question')} from the room"
-    else:
-        text += _plural(tally["total"], "response")
-    text += f"; {_plural(participants, 'participant')} connected when voting closed."
-    rows = tally["chart"]
-    if question.type in ("multiple_choice", "ranking") and tally["total"]:
-        best = rows[0] if question.type == "ranking" else max(rows, key=lambda r: r["count"])
-        text += f" {'Ranked first' if question.type == 'ranking' else 'Chosen most'}: “{best['label']}”."
-    elif question.type == "rating" and tally.get("mean") is not None:
-        text += f" Average rating {tally['mean']:g} on a scale of {question.definition['min']} to " \
-                f"{question.definition['max']}."
-    elif question.type in ("open_text", "word_cloud", "qa"):
-        text += " What residents wrote is kept as resident input for theming."
-    return text
+    return (f"Live poll “{live.title}” ({step.name if step else live.step}), question {number} of "
+            f"{len(live.questions)} ({qtype.label}): “{question.text}”. "
+            f"{qtype.evidence_count(tally['total'])}; {plural(participants, 'participant')} connected when "
+            f"voting closed.{qtype.evidence_sentence(question.definition, tally)}")
+
+
+def _no_contact_details(text: str) -> bool:
+    return evidence.personal_details_problem(text) is None
 
 
 def _payload(session: Session, live: LiveSession, question: LiveQuestion, tally: dict[str, Any],
@@ -271,6 +266,7 @@ def _payload(session: Session, live: LiveSession, question: LiveQuestion, tally:
     shown_early = session.scalar(select(ResultDisclosure.id).where(
         ResultDisclosure.question_id == question.id, ResultDisclosure.action == REVEALED,
         ResultDisclosure.question_state == OPEN)) is not None
+    qtype = question.kind
     payload: dict[str, Any] = {
         "live_session_id": live.id, "question_id": question.id, "question": question.text,
         "type": question.type, "total": tally["total"], "participants": participants,
@@ -279,21 +275,7 @@ def _payload(session: Session, live: LiveSession, question: LiveQuestion, tally:
         "closed_at": question.closed_at.isoformat(timespec="seconds") + "Z",
         "results_shown_while_open": shown_early,
     }
-    if question.type in ("multiple_choice", "rating", "ranking"):
-        payload["counts"] = tally["counts"]
-        for extra in ("mean", "median"):
-            if tally.get(extra) is not None:
-                payload[extra] = tally[extra]
-    elif question.type == "word_cloud":
-        payload["phrases"] = _safe_phrases(tally)
-        payload["distinct_phrases"] = len(tally["counts"]) + tally.get("more", 0)
-    elif question.type == "open_text":
-        payload["hidden_by_moderator"] = session.scalar(
-            select(func.count()).select_from(LiveVote).where(LiveVote.question_id == question.id,
-                                                             LiveVote.hidden.is_(True)))
-    elif question.type == "qa":
-        rows = session.execute(select(LiveEntry.hidden, LiveEntry.answered).where(
-            LiveEntry.question_id == question.id)).all()
-        payload["answered"] = sum(1 for _, answered in rows if answered)
-        payload["hidden_by_moderator"] = sum(1 for hidden, _ in rows if hidden)
+    payload.update(qtype.evidence_figures(question.definition, tally, _no_contact_details))
+    if qtype.moderation:
+        payload.update(results.moderated(session, question))
     return payload

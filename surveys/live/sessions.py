@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from commissioning_steps import journey
 from commissioning_steps.commissions import NOT_STARTED, Commission
+from commissioning_steps.db import transactional
 from commissioning_steps.errors import Invalid
 from commissioning_steps.events import publish
 from commissioning_steps.evidence import personal_details_problem
 from commissioning_steps.staff import StaffUser
 from surveys.errors import DefinitionError
-from surveys.question_types import POLL, normalise_question
+from surveys.question_types import POLL, get_type, normalise_question
 
 from .errors import UnknownQuestion, UnknownSession
 from .events import LiveQuestionAdded, LiveSessionCreated
@@ -39,8 +40,8 @@ _CODE_ATTEMPTS = 5
 def normalise_poll_question(raw: Any) -> dict[str, Any]:
     """A live poll question's definition, checked and with defaults filled in.
 
-    Multiple choice is choose-one unless ``multiple`` says otherwise: in a room, "pick the one
-    that matters most" is the usual question, whereas surveys default to choose-any. Results
+    Each type's ``live_defaults`` fill what the question leaves out (multiple choice is
+    choose-one in a room, where surveys default to choose-any). Results
     go into the evidence log, so the question's own wording may not carry contact details.
     """
     if not isinstance(raw, Mapping):
@@ -49,8 +50,10 @@ def normalise_poll_question(raw: Any) -> dict[str, Any]:
     if unknown:
         raise DefinitionError({key: f'"{key}" is not a setting of a live poll question' for key in unknown})
     raw = dict(raw)
-    if raw.get("type") == "multiple_choice" and raw.get("multiple") is None:
-        raw["multiple"] = False
+    qtype = get_type(raw.get("type"))
+    for key, value in qtype.live_defaults.items():
+        if raw.get(key) is None:
+            raw[key] = value
     definition = normalise_question(raw, context=POLL)
     definition.pop("required", None)
     for key in ("text", "help", "options", "min_label", "max_label"):
@@ -102,6 +105,7 @@ def _definitions(questions: Sequence[Any], start: int = 0) -> list[dict[str, Any
     return definitions
 
 
+@transactional
 def create_session(session: Session, commission: Commission, actor: StaffUser, *, title: str, step: str,
                    questions: Sequence[Mapping[str, Any]] = ()) -> LiveSession:
     """A new live session with its questions (none yet is fine: they can be added later)."""
@@ -140,6 +144,7 @@ def _insert_with_fresh_code(session: Session, make) -> LiveSession:
                 raise
 
 
+@transactional
 def add_question(session: Session, live: LiveSession, actor: StaffUser, raw: Mapping[str, Any]) -> LiveQuestion:
     """Add a question at the end; sessions can grow while they run."""
     count = session.scalar(select(func.count()).select_from(LiveQuestion).where(LiveQuestion.session_id == live.id))

@@ -16,17 +16,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commissioning_steps.db import utcnow
+from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.events import publish
 from surveys import question_types
 from surveys.errors import AnswerError
-from surveys.question_types import word_cloud
 
-from .errors import InvalidValue, QuestionClosed, TooLong, UnknownEntry, UnknownQuestion
+from .errors import InvalidValue, QuestionNotOpen, TooLong, UnknownEntry, UnknownQuestion
 from .events import EntryPosted, EntryUpvoted, VoteCast
 from .models import OPEN, PENDING, LiveEntry, LiveQuestion, LiveSession, LiveUpvote, LiveVote, LiveVoteReceipt
 
-ASK_MAX = 280
 #: Questions one participant may post to one Q&A: enough for anyone with something to ask,
 #: too few to bury everyone else's.
 ASK_LIMIT_PER_PARTICIPANT = 20
@@ -59,21 +57,20 @@ def _require_open(live: LiveSession, question: LiveQuestion) -> None:
     if live.current_question_id != question.id:
         raise UnknownQuestion("That question is not the one on the screen")
     if question.state == PENDING:
-        raise QuestionClosed("Voting on this question has not opened yet")
-    raise QuestionClosed("Voting on this question has closed")
+        raise QuestionNotOpen("Voting on this question has not opened yet")
+    raise QuestionNotOpen("Voting on this question has closed")
 
 
 def _clean_value(question: LiveQuestion, value: Any) -> Any:
     definition = question.definition
-    if question.type == "qa":
-        raise InvalidValue("This is a Q&A: send your question instead of a vote")
+    qtype = question.kind
+    if qtype.asks:
+        raise InvalidValue(f"This is a {qtype.label}: send your question instead of a vote")
     if question_types.is_empty(value):
-        qtype = question_types.get_type(question.type)
         raise InvalidValue(qtype.required_message_for(definition))
     if isinstance(value, str):
-        limit = word_cloud.MAX_LENGTH if question.type == "word_cloud" else definition.get("max_length")
-        length = len(value.strip()) if question.type == "word_cloud" else len(value)
-        if limit is not None and length > limit:
+        limit = qtype.max_length_for(definition)
+        if limit is not None and qtype.answer_length(value) > limit:
             raise TooLong(f"Your answer must be {limit} characters or fewer")
     try:
         return question_types.clean_answer(definition, value)
@@ -89,6 +86,7 @@ def _check_client_vote_id(client_vote_id: Any) -> str:
     return client_vote_id
 
 
+@transactional
 def cast_vote(session: Session, live: LiveSession, participant: str, question_id: Any, value: Any,
               client_vote_id: Any) -> VoteOutcome:
     """Store a participant's vote on the open question, replacing any earlier one.
@@ -127,13 +125,14 @@ def cast_vote(session: Session, live: LiveSession, participant: str, question_id
     return VoteOutcome(vote.id, changed=True)
 
 
+@transactional
 def ask(session: Session, live: LiveSession, participant: str, text: Any) -> LiveEntry:
     """Post a question to the current question, which must be an open Q&A."""
     question_id = live.current_question_id
     if question_id is None:
         raise UnknownQuestion("There is no question on the screen yet")
     question = lock_question(session, live, question_id)
-    if question.type != "qa":
+    if not question.kind.asks:
         raise InvalidValue("The question on the screen is not a Q&A", field="text")
     _require_open(live, question)
     if not isinstance(text, str) or not text.strip():
@@ -141,8 +140,9 @@ def ask(session: Session, live: LiveSession, participant: str, text: Any) -> Liv
     text = text.strip()
     if "\x00" in text:
         raise InvalidValue("Your question contains a character that cannot be saved", field="text")
-    if len(text) > ASK_MAX:
-        raise TooLong(f"Your question must be {ASK_MAX} characters or fewer", field="text")
+    limit = question.kind.max_length_for(question.definition)
+    if limit is not None and len(text) > limit:
+        raise TooLong(f"Your question must be {limit} characters or fewer", field="text")
     asked = session.scalar(select(func.count()).select_from(LiveEntry).where(
         LiveEntry.question_id == question.id, LiveEntry.participant == participant))
     if asked >= ASK_LIMIT_PER_PARTICIPANT:
@@ -155,6 +155,7 @@ def ask(session: Session, live: LiveSession, participant: str, text: Any) -> Liv
     return entry
 
 
+@transactional
 def upvote(session: Session, live: LiveSession, participant: str, entry_id: Any) -> bool:
     """Up-vote a Q&A entry of the open question; returns False when this participant already had."""
     if not isinstance(entry_id, int) or isinstance(entry_id, bool):

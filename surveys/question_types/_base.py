@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from surveys.errors import AnswerError, DefinitionError
@@ -33,6 +33,12 @@ HELP_MAX = 1000
 #: Numbers beyond this are almost certainly typing accidents, and keeping them out means sums and
 #: means can never overflow to infinity.
 NUMBER_LIMIT = 1e15
+
+#: How a live poll shows a type's answers: ``COUNTED`` answers are tallied and charted,
+#: ``LISTED`` ones are people's own words, sent to screens as a list of entries.
+COUNTED, LISTED = "counted", "listed"
+#: Said in the evidence log of every type whose answers are residents' own words.
+OWN_WORDS_NOTE = " What residents wrote is kept as resident input for theming."
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _WHOLE_RE = re.compile(r"^[+-]?\d+$")
@@ -241,8 +247,82 @@ class QuestionType(ABC):
         """How messages name a question of this type: "a rating question"."""
         return f"{_article(self.label)} question"
 
+    # -- live polls ------------------------------------------------------------------------
+    # What live sessions, their socket messages, pages and phones ask about a type, so none
+    # of them branches on the type's name. Only read for types whose ``contexts`` hold POLL.
+
+    #: Name of the renderer that draws it on phones and staff screens: a renderer of that name
+    #: registers itself in static/js/live-render.mjs (``register``).
+    renderer: str = ""
+    #: ``COUNTED`` (tallied, charted) or ``LISTED`` (entries, newest or most up-voted first).
+    answers: str = COUNTED
+    #: Residents post their own questions (entries, which others up-vote) instead of voting.
+    asks: bool = False
+    #: What residents type is their own words, kept as resident input for theming.
+    own_words: bool = False
+    #: What a moderator may do to one of its answers or entries.
+    moderation: tuple[str, ...] = ()
+    #: Definition keys phones need to draw the question (beyond type, text and help).
+    live_keys: tuple[str, ...] = ()
+    #: Fields of the live set-up page's question form that this type reads.
+    form_keys: tuple[str, ...] = ()
+    #: Settings a live poll question gets unless it says otherwise.
+    live_defaults: Mapping[str, Any] = {}
+    #: Shown under the type's name when a commissioner adds a live poll question.
+    live_description: str = ""
+    #: How its responses are counted in words: (one, many).
+    response_noun: tuple[str, str] = ("response", "responses")
+
+    @property
+    def listed(self) -> bool:
+        return self.answers == LISTED
+
+    def live_label(self, definition: Mapping[str, Any]) -> str:
+        """The type as people read it next to the question ("Rating from 1 to 5")."""
+        return self.label
+
+    def live_hint(self, definition: Mapping[str, Any]) -> str | None:
+        """The hint phones show under the question."""
+        return None
+
+    def live_choices(self, definition: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+        """For types answered by picking: each choice's value and how it reads."""
+        return None
+
+    def max_length_for(self, definition: Mapping[str, Any]) -> int | None:
+        """The most characters a typed answer may have (``None``: not a typed answer)."""
+        return None
+
+    def answer_length(self, value: str) -> int:
+        """How a typed answer is measured against ``max_length_for``."""
+        return len(value)
+
+    def evidence_count(self, total: int) -> str:
+        """How many responded, as the poll result in the evidence log says it."""
+        return plural(total, *self.response_noun)
+
+    def evidence_sentence(self, definition: Mapping[str, Any], tally: Mapping[str, Any]) -> str:
+        """What the poll result's summary says about the answers (after the counts)."""
+        return OWN_WORDS_NOTE if self.own_words else ""
+
+    def evidence_figures(self, definition: Mapping[str, Any], tally: Mapping[str, Any],
+                         keep: Callable[[str], bool]) -> dict[str, Any]:
+        """The figures a poll result's payload keeps; ``keep`` says whether a resident's words may
+        go into the log (no contact details)."""
+        if self.listed or self.asks:
+            return {}
+        figures: dict[str, Any] = {"counts": tally["counts"]}
+        for extra in ("mean", "median"):
+            if tally.get(extra) is not None:
+                figures[extra] = tally[extra]
+        return figures
+
     def __repr__(self) -> str:
         return f"<question type {self.name}>"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # -- helpers shared by the type modules -----------------------------------------------------

@@ -8,6 +8,7 @@ shown, which escapes it. The tally keeps every text in order because reading the
 from __future__ import annotations
 
 from surveys.question_types._base import (
+    LISTED,
     POLL,
     QuestionType,
     answered,
@@ -50,6 +51,9 @@ class FreeText(QuestionType):
     field_renderer = "character_count"
     lists_answers = True
 
+    def max_length_for(self, definition):
+        return definition.get("max_length", self.default_length)
+
 
 class OpenText(FreeText):
     """Short enough to read on a projector while the room is still talking."""
@@ -59,6 +63,19 @@ class OpenText(FreeText):
     contexts = frozenset({POLL})
     default_length = 280
     ceiling = 1000
+
+    # -- live polls ------------------------------------------------------------------------
+
+    renderer = "open_text"
+    answers = LISTED
+    own_words = True
+    moderation = ("hide", "show")
+    live_keys = ("max_length",)
+    live_description = "A sentence or two each; you can hide answers before the room sees them"
+
+    def live_hint(self, definition):
+        return (f"Up to {self.max_length_for(definition)} characters. Do not include names, email addresses "
+                "or phone numbers.")
 
 
 TYPE = FreeText()

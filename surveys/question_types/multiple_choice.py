@@ -126,4 +126,32 @@ class MultipleChoice(QuestionType):
         return super().describe(definition)
 
 
+    # -- live polls ------------------------------------------------------------------------
+
+    renderer = "choice"
+    live_keys = ("options", "multiple", "max")
+    form_keys = ("options", "multiple")
+    #: In a room, "pick the one that matters most" is the usual question (surveys: choose any).
+    live_defaults = {"multiple": False}
+    live_description = "Residents choose one option, or several if you allow it"
+
+    def live_label(self, definition):
+        return "Multiple choice, choose any" if definition.get("multiple", True) else "Multiple choice, choose one"
+
+    def live_hint(self, definition):
+        if not definition.get("multiple", True):
+            return "Choose one"
+        most = definition.get("max")
+        return "Choose all that apply" + (f" (up to {most})" if most else "")
+
+    def live_choices(self, definition):
+        return [{"value": option, "label": option} for option in definition["options"]]
+
+    def evidence_sentence(self, definition, tally):
+        if not tally["total"]:
+            return ""
+        best = max(tally["chart"], key=lambda row: row["count"])
+        return f" Chosen most: “{best['label']}”."
+
+
 TYPE = MultipleChoice()

@@ -7,7 +7,10 @@ mistake worth telling the sender about rather than silently dropping.
 
 from __future__ import annotations
 
-from surveys.question_types._base import POLL, QuestionType, answered
+from surveys.question_types._base import LISTED, POLL, QuestionType, answered
+
+#: The longest question someone in the room may post.
+MAX_LENGTH = 280
 
 
 class QA(QuestionType):
@@ -36,6 +39,25 @@ class QA(QuestionType):
 
     def describe(self, definition):
         return f"a {self.label} question"
+
+    # -- live polls ------------------------------------------------------------------------
+
+    renderer = "qa"
+    answers = LISTED
+    asks = True
+    own_words = True
+    moderation = ("hide", "show", "answered", "unanswered")
+    live_description = "Residents ask questions and up-vote each other's; you can hide them and mark them answered"
+    response_noun = ("question", "questions")
+
+    def live_hint(self, definition):
+        return f"Up to {MAX_LENGTH} characters. Do not include names, email addresses or phone numbers."
+
+    def max_length_for(self, definition):
+        return MAX_LENGTH
+
+    def evidence_count(self, total):
+        return super().evidence_count(total) + " from the room"
 
 
 TYPE = QA()

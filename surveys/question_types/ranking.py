@@ -115,6 +115,21 @@ class Ranking(QuestionType):
             return _numbered(value)
         return super().export_cell(definition, value)
 
+    # -- live polls ------------------------------------------------------------------------
+
+    renderer = "ranking"
+    live_keys = ("options",)
+    form_keys = ("options",)
+    live_description = "Residents put every option in order"
+
+    def live_hint(self, definition):
+        return "Put the options in order, most important first, with the Move up and Move down buttons."
+
+    def evidence_sentence(self, definition, tally):
+        if not tally["total"]:
+            return ""
+        return f" Ranked first: “{tally['chart'][0]['label']}”."
+
 
 def _numbered(order) -> str:
     return "; ".join(f"{i}. {item}" for i, item in enumerate(order, start=1))

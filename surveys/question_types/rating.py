@@ -92,4 +92,27 @@ class Rating(QuestionType):
                 for n in range(low, high + 1)]
 
 
+    # -- live polls ------------------------------------------------------------------------
+
+    renderer = "choice"
+    live_keys = ("min", "max", "min_label", "max_label")
+    form_keys = ("min", "max", "min_label", "max_label")
+    live_description = "A number on a scale, for example 1 to 5"
+
+    def live_label(self, definition):
+        return f"Rating from {definition['min']} to {definition['max']}"
+
+    def live_hint(self, definition):
+        return f"Choose a number from {definition['min']} to {definition['max']}"
+
+    def live_choices(self, definition):
+        return [{"value": point, "label": self.label_for(definition, point)}
+                for point in range(definition["min"], definition["max"] + 1)]
+
+    def evidence_sentence(self, definition, tally):
+        if tally.get("mean") is None:
+            return ""
+        return f" Average rating {tally['mean']:g} on a scale of {definition['min']} to {definition['max']}."
+
+
 TYPE = Rating()

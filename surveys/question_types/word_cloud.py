@@ -57,4 +57,32 @@ class WordCloud(QuestionType):
         return [(self.name, value)] if isinstance(value, str) and value.strip() else []
 
 
+    # -- live polls ------------------------------------------------------------------------
+
+    renderer = "word_cloud"
+    own_words = True
+    live_description = "A word or short phrase each; the same words grow bigger"
+    #: Phrases quoted in a poll result's evidence entry.
+    evidence_phrases = 20
+
+    def live_hint(self, definition):
+        return f"A word or a short phrase, up to {MAX_LENGTH} characters."
+
+    def max_length_for(self, definition):
+        return MAX_LENGTH
+
+    def answer_length(self, value):
+        return len(value.strip())
+
+    def evidence_figures(self, definition, tally, keep):
+        """The most frequent phrases, leaving out any that look like contact details."""
+        phrases: dict[str, int] = {}
+        for phrase, count in tally["counts"].items():
+            if keep(phrase):
+                phrases[phrase] = count
+            if len(phrases) == self.evidence_phrases:
+                break
+        return {"phrases": phrases, "distinct_phrases": len(tally["counts"]) + tally.get("more", 0)}
+
+
 TYPE = WordCloud()

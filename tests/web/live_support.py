@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engage import create_app
-from engage.extensions import socketio
+from engage.extensions import socketio_of
 from surveys.live.models import LiveVote
 from surveys.live.rate_limit import TokenBucket
 
@@ -53,7 +53,7 @@ def clock(app):
     c = Clock()
     broadcaster = app.extensions["engage.live"]
     broadcaster.clock = c
-    resident_ns = socketio.server.namespace_handlers["/live"]
+    resident_ns = socketio_of(app).server.namespace_handlers["/live"]
     resident_ns.events = TokenBucket(resident_ns.events.rate, resident_ns.events.burst, clock=c)
     resident_ns.failed_joins = TokenBucket(resident_ns.failed_joins.rate, resident_ns.failed_joins.burst, clock=c)
     return c
@@ -80,7 +80,7 @@ def control(s: dict, action: str, index: int) -> dict:
 
 
 def resident(app):
-    return socketio.test_client(app, namespace="/live")
+    return socketio_of(app).test_client(app, namespace="/live")
 
 
 def join(client, code: str, token: str | None = None) -> dict:
@@ -97,7 +97,7 @@ def vote(client, question_id: int, value, client_vote_id: str | None = None) -> 
 def presenter(app, world, email: str = "alice@example.org"):
     http = app.test_client()
     world.sign_in(http, email)
-    return socketio.test_client(app, namespace="/presenter", flask_test_client=http)
+    return socketio_of(app).test_client(app, namespace="/presenter", flask_test_client=http)
 
 
 def received(client, namespace: str, name: str | None = None) -> list:

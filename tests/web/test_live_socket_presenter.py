@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from commissioning_steps import evidence, staff
 from commissioning_steps.staff import Membership, StaffUser
-from engage.extensions import socketio
+from engage.extensions import socketio_of
 from surveys.live.models import LiveSession, ResultDisclosure
 
 from live_support import (  # noqa: F401  (app and clock are fixtures)
@@ -31,7 +31,7 @@ def _control(client, s, action, index=None):
 
 
 def test_only_signed_in_commissioners_can_connect(app, world, team):
-    assert not socketio.test_client(app, namespace="/presenter").is_connected("/presenter")
+    assert not socketio_of(app).test_client(app, namespace="/presenter").is_connected("/presenter")
     assert not presenter(app, world, "eve@example.org").is_connected("/presenter")  # an evaluator
     assert presenter(app, world, "alice@example.org").is_connected("/presenter")
 
@@ -154,7 +154,7 @@ def test_signing_out_ends_the_rights_of_an_open_presenter_socket(app, world, tea
     account's session epoch on, so the next event no longer counts as signed in."""
     http = app.test_client()
     world.sign_in(http, "alice@example.org")
-    alice = socketio.test_client(app, namespace="/presenter", flask_test_client=http)
+    alice = socketio_of(app).test_client(app, namespace="/presenter", flask_test_client=http)
     assert _watch(alice, running_session)["ok"]
     other_device = app.test_client()
     world.sign_in(other_device, "alice@example.org")

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from commissioning_steps.db import utcnow
 from surveys.live import presence
-from surveys.live.participants import PresenceCounter
 from surveys.live.rate_limit import TokenBucket
 
 A, B, C = "a" * 24, "b" * 24, "c" * 24
@@ -57,16 +56,6 @@ def test_a_clean_shutdown_removes_the_process_rows_at_once(db, live):
     db.commit()
     assert presence.count(db, live.id) == 0
 
-
-def test_presence_counter_snapshot_lists_distinct_participants_per_room():
-    counter = PresenceCounter()
-    counter.connect("room-1", A, "sid-1")
-    counter.connect("room-1", A, "sid-2")
-    counter.connect("room-1", B, "sid-3")
-    counter.connect("room-2", C, "sid-4")
-    assert counter.snapshot() == {"room-1": frozenset({A, B}), "room-2": frozenset({C})}
-    counter.disconnect("sid-4")
-    assert counter.snapshot() == {"room-1": frozenset({A, B})}
 
 
 def test_can_allow_looks_without_taking():

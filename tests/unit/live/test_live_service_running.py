@@ -9,9 +9,9 @@ from commissioning_steps import evidence
 from commissioning_steps.commissions import Commission
 from commissioning_steps.errors import Conflict
 from surveys.live import presence, results, running, voting
-from surveys.live.errors import InvalidValue, QuestionClosed, UnknownEntry, UnknownQuestion
+from surveys.live.errors import InvalidValue, QuestionNotOpen, UnknownEntry, UnknownQuestion
 from surveys.live.events import (
-    CurrentQuestionChanged, EntryModerated, PresenterWatching, QuestionClosed as QuestionClosedEvent,
+    CurrentQuestionChanged, EntryModerated, PresenterWatching, LiveQuestionClosed,
     QuestionOpened, ResultsHidden, ResultsRevealed,
 )
 from surveys.live.models import CLOSED, OPEN, PENDING, LiveVote
@@ -39,7 +39,7 @@ def test_opening_makes_a_question_current_and_closes_any_other(db, live, owner, 
     assert live.current_question_id == second.id
     assert (first.state, second.state) == (CLOSED, OPEN)
     assert [s for s in _states(live) if s == OPEN] == [OPEN]
-    assert [type(e) for e in published] == [QuestionOpened, QuestionClosedEvent, QuestionOpened]
+    assert [type(e) for e in published] == [QuestionOpened, LiveQuestionClosed, QuestionOpened]
 
 
 def test_opening_an_open_question_again_changes_nothing(db, live, owner, published):
@@ -59,7 +59,7 @@ def test_moving_on_closes_the_open_question_and_shows_the_next_unopened(db, live
     assert first.state == CLOSED and live.questions[1].state == PENDING
     _do(db, running.move, live, -1, owner)
     assert live.current_question_id == first.id and first.state == CLOSED
-    assert [type(e) for e in published] == [CurrentQuestionChanged, QuestionOpened, QuestionClosedEvent,
+    assert [type(e) for e in published] == [CurrentQuestionChanged, QuestionOpened, LiveQuestionClosed,
                                             CurrentQuestionChanged, CurrentQuestionChanged]
 
 
@@ -84,7 +84,7 @@ def test_a_session_without_questions_cannot_move(db, commission, owner):
 
 
 def test_closing_needs_an_open_question(db, live, owner):
-    with pytest.raises(QuestionClosed):
+    with pytest.raises(QuestionNotOpen):
         running.close_question(db, live, live.questions[0].id, owner)
     db.rollback()
     with pytest.raises(UnknownQuestion):

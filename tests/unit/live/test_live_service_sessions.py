@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from commissioning_steps import progression
+from commissioning_steps.db import transaction
 from commissioning_steps.errors import Invalid
 from surveys.live import sessions
 from surveys.live.errors import UnknownQuestion, UnknownSession
@@ -29,18 +30,25 @@ def test_poll_multiple_choice_is_choose_one_unless_it_says_otherwise(live):
     assert "required" not in question(live, "rating").definition
 
 
-def test_creating_publishes_after_commit_only(db, commission, owner, published):
+def test_creating_publishes_after_its_own_commit(db, commission, owner, published):
     created = sessions.create_session(db, commission, owner, title="Evening session", step="initiate")
-    assert published == []
-    db.commit()
     assert [type(e) for e in published] == [LiveSessionCreated]
     assert published[0].session_id == created.id and published[0].questions == 0
 
 
+def test_inside_a_callers_transaction_it_publishes_when_that_commits(db, commission, owner, published):
+    with transaction(db):
+        sessions.create_session(db, commission, owner, title="Evening session", step="initiate")
+        assert published == []
+    assert [type(e) for e in published] == [LiveSessionCreated]
+
+
 def test_a_rolled_back_session_publishes_nothing(db, commission, owner, published):
-    sessions.create_session(db, commission, owner, title="Evening session", step="initiate")
-    db.rollback()
+    with pytest.raises(RuntimeError), transaction(db):
+        sessions.create_session(db, commission, owner, title="Evening session", step="initiate")
+        raise RuntimeError("the caller's next step failed")
     assert published == []
+    assert sessions.sessions_for(db, commission.id) == []
 
 
 @pytest.mark.parametrize("title, step, field, words", [

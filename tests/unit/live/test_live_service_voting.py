@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from surveys.live import results, running, voting
-from surveys.live.errors import InvalidValue, QuestionClosed, TooLong, UnknownEntry, UnknownQuestion
+from surveys.live.errors import InvalidValue, QuestionNotOpen, TooLong, UnknownEntry, UnknownQuestion
 from surveys.live.events import EntryPosted, EntryUpvoted, VoteCast
 from surveys.live.models import LiveEntry, LiveQuestion, LiveUpvote, LiveVote, LiveVoteReceipt
 
@@ -72,7 +72,7 @@ def test_a_retry_after_the_close_is_acknowledged_because_the_vote_was_counted(db
     running.close_question(db, live, q.id, owner)
     db.commit()
     assert _vote(db, live, P1, q, "Safer", "w1").duplicate
-    with pytest.raises(QuestionClosed):
+    with pytest.raises(QuestionNotOpen):
         voting.cast_vote(db, live, P1, q.id, "Greener", "w2")
 
 
@@ -99,7 +99,7 @@ def test_votes_on_a_question_that_is_not_open_are_refused_with_a_reason(db, live
     db.rollback()
     running.go_to(db, live, mc.id, owner)
     db.commit()
-    with pytest.raises(QuestionClosed, match="not opened yet"):
+    with pytest.raises(QuestionNotOpen, match="not opened yet"):
         voting.cast_vote(db, live, P1, mc.id, "Lighting", "a")
     db.rollback()
     _open(db, live, owner, mc)
@@ -108,7 +108,7 @@ def test_votes_on_a_question_that_is_not_open_are_refused_with_a_reason(db, live
     db.rollback()
     running.close_question(db, live, mc.id, owner)
     db.commit()
-    with pytest.raises(QuestionClosed, match="has closed"):
+    with pytest.raises(QuestionNotOpen, match="has closed"):
         voting.cast_vote(db, live, P1, mc.id, "Lighting", "c")
     db.rollback()
     assert _stored(db, mc) == 0 and db.scalar(select(func.count()).select_from(LiveVoteReceipt)) == 0
@@ -248,7 +248,7 @@ def test_asking_needs_an_open_qa_on_the_screen(db, live, owner):
     qa = question(live, "qa")
     running.go_to(db, live, qa.id, owner)
     db.commit()
-    with pytest.raises(QuestionClosed):
+    with pytest.raises(QuestionNotOpen):
         voting.ask(db, live, P1, "Open yet?")
 
 
@@ -286,7 +286,7 @@ def test_up_votes_need_a_visible_entry_of_this_session_on_an_open_qa(db, live, o
     running.moderate(db, live, q.id, entry.id, "show", owner)
     running.close_question(db, live, q.id, owner)
     db.commit()
-    with pytest.raises(QuestionClosed):
+    with pytest.raises(QuestionNotOpen):
         voting.upvote(db, live, P2, entry.id)
     db.rollback()
     assert db.scalar(select(func.count()).select_from(LiveUpvote)) == 0

@@ -12,7 +12,7 @@ from commissioning_steps.commissions import Commission
 from commissioning_steps.errors import Conflict, Invalid, NotFound
 from commissioning_steps.staff import StaffUser
 from surveys import lifecycle, responses
-from surveys.live.join_codes import ALPHABET
+from surveys.codes import ALPHABET
 from surveys.models import SurveyResponse
 
 SECRET = b"unit-test-secret"

@@ -1,4 +1,6 @@
-"""How many people are in a live room, as opposed to how many sockets.
+"""The sockets connected to this process, by live room and participant (in memory).
+
+How many people are in a live room, as opposed to how many sockets.
 
 One person often holds several connections: a reload opens a new socket
 before the old one times out, a second tab, a phone switching from Wi-Fi to
@@ -8,17 +10,18 @@ grouped by participant (the id inside their participant token) and only
 distinct participants are counted.
 
 Pure and in memory, per process: with several server processes each process
-counts its own connections, so a global figure needs summing elsewhere.
+counts its own connections; ``surveys.live.presence`` stores every process's
+participants in the database, which is where the global figure comes from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 
-__all__ = ["PresenceCounter"]
+__all__ = ["ConnectedParticipants"]
 
 
-class PresenceCounter:
+class ConnectedParticipants:
     """Distinct participants per room, tolerant of several sids per participant."""
 
     def __init__(self) -> None:

@@ -1,8 +1,8 @@
-from surveys.live.participants import PresenceCounter
+from engage.realtime.connected import ConnectedParticipants
 
 
 def test_counts_participants_not_sockets():
-    p = PresenceCounter()
+    p = ConnectedParticipants()
     assert p.connect("room", "alice", "s1") is True
     assert p.connect("room", "alice", "s2") is False  # reload: new socket first
     assert p.connect("room", "bob", "s3") is True
@@ -17,14 +17,14 @@ def test_counts_participants_not_sockets():
 
 
 def test_unknown_sid_and_room():
-    p = PresenceCounter()
+    p = ConnectedParticipants()
     assert p.disconnect("nope") is None
     assert p.count("nowhere") == 0
     assert p.room_of("nope") is None
 
 
 def test_rooms_are_separate():
-    p = PresenceCounter()
+    p = ConnectedParticipants()
     p.connect("r1", "alice", "s1")
     p.connect("r2", "alice", "s2")
     p.connect("r2", "bob", "s3")
@@ -33,7 +33,7 @@ def test_rooms_are_separate():
 
 
 def test_same_sid_joining_again_is_not_double_counted():
-    p = PresenceCounter()
+    p = ConnectedParticipants()
     p.connect("r1", "alice", "s1")
     assert p.connect("r1", "alice", "s1") is False
     assert p.count("r1") == 1
@@ -42,7 +42,7 @@ def test_same_sid_joining_again_is_not_double_counted():
 
 
 def test_sid_moving_room_leaves_the_old_one():
-    p = PresenceCounter()
+    p = ConnectedParticipants()
     p.connect("r1", "alice", "s1")
     assert p.connect("r2", "alice", "s1") is True
     assert (p.count("r1"), p.count("r2")) == (0, 1)
@@ -52,8 +52,21 @@ def test_sid_moving_room_leaves_the_old_one():
 
 
 def test_sid_changing_participant():
-    p = PresenceCounter()
+    p = ConnectedParticipants()
     p.connect("r1", "old-token", "s1")
     p.connect("r1", "new-token", "s1")
     assert p.count("r1") == 1
     assert p.is_present("r1", "new-token")
+
+A, B, C = "a" * 24, "b" * 24, "c" * 24
+
+
+def test_snapshot_lists_distinct_participants_per_room():
+    counter = ConnectedParticipants()
+    counter.connect("room-1", A, "sid-1")
+    counter.connect("room-1", A, "sid-2")
+    counter.connect("room-1", B, "sid-3")
+    counter.connect("room-2", C, "sid-4")
+    assert counter.snapshot() == {"room-1": frozenset({A, B}), "room-2": frozenset({C})}
+    counter.disconnect("sid-4")
+    assert counter.snapshot() == {"room-1": frozenset({A, B})}

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.live.coalescer import TallyCoalescer
+from engage.realtime.coalescer import TallyCoalescer
 
 
 class FakeClock:
