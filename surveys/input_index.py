@@ -93,6 +93,12 @@ def _live_item(live: LiveSession, question: LiveQuestion, ref: str, kind: str, w
                    respondent_key=participant_key(live.id, participant), hidden=hidden, created_at=at)
 
 
+def set_hidden(session: Session, model: type, row_id: int, hidden: bool) -> None:
+    """A moderator hid (or showed) an answer or question: the inbox keeps it, marked."""
+    source = inputs.LIVE_ENTRY if model is LiveEntry else inputs.LIVE_VOTE
+    inputs.set_hidden(session, inputs.ref(source, row_id), hidden)
+
+
 def index_live_vote(session: Session, live: LiveSession, question: LiveQuestion, vote: LiveVote) -> None:
     words = get_type(question.definition["type"]).residents_words(question.definition, vote.value)
     ref = inputs.ref(inputs.LIVE_VOTE, vote.id)

@@ -27,6 +27,7 @@ from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.errors import Conflict
 from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
+from surveys import input_index
 from surveys.question_types._base import plural
 
 from . import presence, results
@@ -216,6 +217,8 @@ def moderate(session: Session, live: LiveSession, question_id: Any, entry_id: An
     setattr(target, attribute, value)
     question.seq += 1
     session.flush()
+    if attribute == "hidden":
+        input_index.set_hidden(session, model, target.id, value)
     publish(session, EntryModerated(live.commission_id, live.id, question.id, question.seq, target.id, action))
     return True
 

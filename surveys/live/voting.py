@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.events import publish
-from surveys import question_types
+from surveys import input_index, question_types
 from surveys.errors import AnswerError
 
 from .errors import InvalidValue, QuestionNotOpen, TooLong, UnknownEntry, UnknownQuestion
@@ -121,6 +121,8 @@ def cast_vote(session: Session, live: LiveSession, participant: str, question_id
         vote.updated_at = utcnow()
     question.seq += 1
     session.flush()
+    if question.kind.own_words:
+        input_index.index_live_vote(session, live, question, vote)
     publish(session, VoteCast(live.commission_id, live.id, question.id, question.seq))
     return VoteOutcome(vote.id, changed=True)
 
@@ -151,6 +153,7 @@ def ask(session: Session, live: LiveSession, participant: str, text: Any) -> Liv
     session.add(entry)
     question.seq += 1
     session.flush()
+    input_index.index_live_entry(session, live, question, entry)
     publish(session, EntryPosted(live.commission_id, live.id, question.id, question.seq, entry.id))
     return entry
 
