@@ -21,9 +21,6 @@ ROLES = (ADMIN, COMMISSIONER, EVALUATOR)
 MEMBER_ROLES = (COMMISSIONER, EVALUATOR)
 ROLE_LABELS = {ADMIN: "Administrator", COMMISSIONER: "Commissioner", EVALUATOR: "Evaluator"}
 
-#: After this many wrong passwords in a row an account waits ``LOCKOUT`` before trying again.
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=5)
 TOKEN_LIFETIME = timedelta(hours=12)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -38,6 +35,8 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # No longer used: guessing is throttled in memory per (account, address) pair, per address
+    # and globally (sign_in_throttle.py), so a lock never shuts the owner out everywhere.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     #: Moves on at every sign-out: sessions (and open presenter sockets) holding an older value
@@ -140,24 +139,6 @@ def user_for_session(session: Session, session_id: str) -> StaffUser | None:
 def end_sessions(session: Session, user: StaffUser) -> None:
     """Sign the account out everywhere: every cookie and socket with the old epoch stops working."""
     user.session_epoch = (user.session_epoch or 0) + 1
-
-
-def is_locked(user: StaffUser, now: datetime | None = None) -> bool:
-    return bool(user.locked_until and user.locked_until > (now or utcnow()))
-
-
-@transactional
-def record_login(session: Session, user: StaffUser, ok: bool, now: datetime | None = None) -> None:
-    """Throttle guessing: a run of wrong passwords locks the account for a few minutes."""
-    now = now or utcnow()
-    if ok:
-        user.failed_logins = 0
-        user.locked_until = None
-        return
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = now + LOCKOUT
-        user.failed_logins = 0
 
 
 def _digest(token: str) -> str:

@@ -52,7 +52,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from . import auth as _auth  # noqa: F401  (registers the user loader)
+    from . import auth
+
+    auth.init_app(app)  # the sign-in throttle and fallback hash (also registers the user loader)
     from . import api, cli, realtime, web
 
     web.init_app(app)

@@ -42,6 +42,11 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     PASSWORD_HASH_METHOD = "scrypt"
+    # Sign-in throttling (commissioning_steps/sign_in_throttle.py): failed attempts a minute per
+    # client address and over the whole service (bursts of twice that), on top of the lock of one
+    # (account, address) pair after 5 wrong passwords in a row.
+    SIGN_IN_ADDRESS_LIMIT = float(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "10"))
+    SIGN_IN_GLOBAL_LIMIT = float(os.environ.get("SIGN_IN_GLOBAL_LIMIT", "60"))
     SERVICE_NAME = "Engage"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     RATE_LIMITS_ENABLED = True  # residents' unauthenticated calls, per client address

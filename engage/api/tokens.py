@@ -5,7 +5,7 @@ from flask import jsonify
 
 from commissioning_steps import journey, staff
 
-from ..auth import authenticate
+from ..auth import TOO_MANY, WRONG, authenticate
 from ..extensions import db_session
 from . import bp
 from .helpers import ApiError, load_json
@@ -17,10 +17,12 @@ def issue_token():
     data = load_json(TokenRequest())
     result = authenticate(data["email"], data["password"])
     session = db_session()
-    if result.locked and result.user is None:
-        raise ApiError(429, "too_many_attempts", "Too many wrong passwords. Wait 5 minutes, then try again.")
+    if result.limited:
+        error = ApiError(429, "too_many_attempts", TOO_MANY + ".")
+        error.retry_after = result.retry_after
+        raise error
     if result.user is None:
-        raise ApiError(401, "invalid_credentials", "Email address or password is not correct")
+        raise ApiError(401, "invalid_credentials", WRONG + ".")
     token = staff.issue_token(session, result.user)
     return jsonify(token=token, token_type="Bearer", expires_in=int(staff.TOKEN_LIFETIME.total_seconds()))
 

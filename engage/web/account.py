@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from commissioning_steps import staff
 
-from ..auth import authenticate
+from ..auth import TOO_MANY, WRONG, authenticate
 from ..extensions import db_session
 from .forms import SignInForm
 
@@ -29,16 +29,17 @@ def sign_in():
         return redirect(url_for("commissions.dashboard"))
     form = SignInForm()
     status = 200
+    result = None
     if form.validate_on_submit():
         result = authenticate(form.email.data, form.password.data)
         if result.user:
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
-        status = 429 if result.locked else 200
-        form.email.errors = ["Too many wrong passwords. Wait 5 minutes, then try again."] if result.locked \
-            else ["Enter a correct email address and password"]
+        status = 429 if result.limited else 200
+        form.email.errors = [TOO_MANY] if result.limited else [WRONG]
         form._errors = None
-    return render_template("account/sign_in.html", form=form), status
+    headers = {"Retry-After": str(result.retry_after)} if result and result.limited else {}
+    return render_template("account/sign_in.html", form=form), status, headers
 
 
 @bp.post("/sign-out")
