@@ -10,18 +10,19 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, transactional, utcnow
-from .errors import Conflict, Invalid
+from .errors import Conflict, Invalid, NotFound
 
 ADMIN, COMMISSIONER, EVALUATOR = "admin", "commissioner", "evaluator"
 ROLES = (ADMIN, COMMISSIONER, EVALUATOR)
 MEMBER_ROLES = (COMMISSIONER, EVALUATOR)
 ROLE_LABELS = {ADMIN: "Administrator", COMMISSIONER: "Commissioner", EVALUATOR: "Evaluator"}
 
-TOKEN_LIFETIME = timedelta(hours=12)
+TOKEN_LIFETIME = timedelta(hours=12)  # tokens from signing in with a password
+DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, MAX_TOKEN_NAME = 30, 90, 80  # named tokens
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -92,8 +93,14 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: What its owner calls it ("Reporting script"), to tell tokens apart when revoking one.
+    name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "created_at": self.created_at.isoformat() + "Z",
+                "expires_at": self.expires_at.isoformat() + "Z"}
 
 
 def normalise_email(email: str) -> str:
@@ -137,8 +144,10 @@ def user_for_session(session: Session, session_id: str) -> StaffUser | None:
 
 @transactional
 def end_sessions(session: Session, user: StaffUser) -> None:
-    """Sign the account out everywhere: every cookie and socket with the old epoch stops working."""
+    """Sign the account out everywhere: every cookie and socket with the old epoch stops working,
+    and every API token of the account is revoked."""
     user.session_epoch = (user.session_epoch or 0) + 1
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
 
 
 def _digest(token: str) -> str:
@@ -146,12 +155,65 @@ def _digest(token: str) -> str:
 
 
 @transactional
-def issue_token(session: Session, user: StaffUser, now: datetime | None = None) -> str:
+def issue_token(session: Session, user: StaffUser, now: datetime | None = None, *,
+                name: str = "", lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """A new bearer token; only its SHA-256 is kept, so this is the one time it can be shown."""
+    return create_token(session, user, name=name, lifetime=lifetime, now=now)[1]
+
+
+def _token_fields(name: object, expires_in_days: object) -> dict[str, str]:
+    fields = {}
+    if not isinstance(name, str) or not name.strip():
+        fields["name"] = "Enter a name for the token, like the script that will use it"
+    elif len(name.strip()) > MAX_TOKEN_NAME:
+        fields["name"] = f"Name must be {MAX_TOKEN_NAME} characters or fewer"
+    if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int) or not (
+            1 <= expires_in_days <= MAX_TOKEN_DAYS):
+        fields["expires_in_days"] = f"Enter a whole number of days from 1 to {MAX_TOKEN_DAYS}"
+    return fields
+
+
+@transactional
+def create_named_token(session: Session, user: StaffUser, name: object,
+                       expires_in_days: object = DEFAULT_TOKEN_DAYS,
+                       now: datetime | None = None) -> tuple[ApiToken, str]:
+    """A token its owner names and gives an expiry (in days), for a script or an integration."""
+    fields = _token_fields(name, expires_in_days)
+    if fields:
+        raise Invalid(fields)
+    return create_token(session, user, name=str(name).strip(), lifetime=timedelta(days=int(expires_in_days)),
+                        now=now)
+
+
+def create_token(session: Session, user: StaffUser, *, name: str, lifetime: timedelta,
+                 now: datetime | None = None) -> tuple[ApiToken, str]:
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now,
-                         expires_at=now + TOKEN_LIFETIME))
-    return token
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), name=name[:MAX_TOKEN_NAME], created_at=now,
+                   expires_at=now + lifetime)
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def tokens_of(session: Session, user: StaffUser, now: datetime | None = None) -> list[ApiToken]:
+    """The account's tokens that still work, newest first."""
+    return list(session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.expires_at > (now or utcnow()))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+@transactional
+def revoke_token(session: Session, user: StaffUser, token_id: int) -> None:
+    """Revoke one of the account's own tokens (someone else's is "not found", like a missing one)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("No token with that id")
+    session.delete(row)
+
+
+def token_id_for(session: Session, token: str) -> int | None:
+    return session.scalar(select(ApiToken.id).where(ApiToken.token_hash == _digest(token)))
 
 
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> StaffUser | None:

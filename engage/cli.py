@@ -84,7 +84,7 @@ def init_app(app: Flask) -> None:
         user = staff.find_by_email(session, email)
         if user is None:
             raise click.ClickException("No staff account has that email address.")
-        token = staff.issue_token(session, user)
+        token = staff.issue_token(session, user, name="Created on the command line")
         session.close()
         click.echo(token)
 

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from commissioning_steps import staff
 
 from ..auth import TOO_MANY, WRONG, authenticate
 from ..extensions import db_session
-from .forms import SignInForm
+from commissioning_steps.errors import Invalid, NotFound
+
+from .forms import SignInForm, TokenForm, apply_domain_errors
 
 bp = Blueprint("account", __name__)
 
@@ -48,5 +50,38 @@ def sign_out():
     """Signs the account out on every device, and closes its presenter screens' rights too."""
     staff.end_sessions(db_session(), current_user._get_current_object())
     logout_user()
-    flash("You have signed out", "success")
+    flash("You have signed out on every device, and your API tokens no longer work", "success")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """The signed-in account's API tokens: list, create (shown once), revoke."""
+    session = db_session()
+    user = current_user._get_current_object()
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            row, token = staff.create_named_token(session, user, form.name.data, form.expires_in_days.data)
+            created = {"name": row.name, "token": token, "expires_at": row.expires_at}
+            form = TokenForm(formdata=None)
+        except Invalid as exc:
+            apply_domain_errors(form, exc.fields)
+            form._errors = None
+    # A new token is shown on this response only, never put in the (readable) session cookie.
+    return render_template("account/tokens.html", form=form, created=created,
+                           tokens=staff.tokens_of(session, user)), 422 if form.errors else 200
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """CSRF is checked by ``CSRFProtect`` before the view, as on every form post."""
+    try:
+        staff.revoke_token(db_session(), current_user._get_current_object(), token_id)
+    except NotFound:
+        abort(404)
+    flash("The token has been revoked: it no longer works", "success")
+    return redirect(url_for(".tokens"))
