@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from commissioning_steps import db, evidence_chain, staff
+from commissioning_steps import db, evidence_chain, passwords, staff
 from commissioning_steps.errors import DomainError
 
 from .extensions import database
@@ -38,8 +38,11 @@ def init_app(app: Flask) -> None:
 
         if not current_app.config["LOAD_DEMO_DATA"]:
             raise click.ClickException("Demo data is never loaded under the production configuration.")
-        for line in load_demo(if_empty=if_empty):
-            click.echo(line)
+        try:
+            for line in load_demo(if_empty=if_empty):
+                click.echo(line)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
 
     users = AppGroup("users", help="Staff accounts.")
     app.cli.add_command(users)
@@ -54,8 +57,9 @@ def init_app(app: Flask) -> None:
         """Create a staff account."""
         from .auth import hash_password
 
-        if len(password) < 12:
-            raise click.ClickException("Use a password of at least 12 characters.")
+        problem = passwords.password_problem(password, (email, name))
+        if problem:
+            raise click.ClickException(problem + ".")
         session = database().session(write=True)
         try:
             user = staff.create_user(session, email=email, name=name, role=role, password_hash=hash_password(password))
