@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, select
@@ -140,6 +141,40 @@ def user_for_session(session: Session, session_id: str) -> StaffUser | None:
     except ValueError:
         return None
     return user if current and user.is_active else None
+
+
+IDLE, ABSOLUTE = "idle", "absolute"
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    now: int
+    idle_left: int
+    absolute_left: int
+
+    @property
+    def left(self) -> int:
+        """Seconds until this sign-in ends, whichever timeout comes first."""
+        return max(0, min(self.idle_left, self.absolute_left))
+
+    @property
+    def expired(self) -> str | None:
+        """Why this sign-in has ended (``IDLE`` or ``ABSOLUTE``), or None while it lasts."""
+        if self.absolute_left <= 0:
+            return ABSOLUTE
+        if self.idle_left <= 0:
+            return IDLE
+        return None
+
+
+def session_times(signed_in_at: object, last_seen: object, now: int, *, idle: int, absolute: int) -> SessionTimes:
+    """How long a staff sign-in has left (ASVS 3.3): ``idle`` seconds after its last activity,
+    ``absolute`` seconds after signing in, whichever comes first. A sign-in whose times are
+    missing or not numbers (a cookie from before the timeouts) has none left."""
+    if isinstance(signed_in_at, bool) or isinstance(last_seen, bool) or not (
+            isinstance(signed_in_at, int) and isinstance(last_seen, int)):
+        return SessionTimes(now, 0, 0)
+    return SessionTimes(now, idle - (now - last_seen), absolute - (now - signed_in_at))
 
 
 @transactional

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, flash, g, request
+from flask import session as flask_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from commissioning_steps import staff
@@ -39,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.extensions[THROTTLE] = SignInThrottle(
         address_per_minute=per_address, address_burst=max(1, int(per_address * 2)),
         global_per_minute=per_service, global_burst=max(1, int(per_service * 2)))
+    app.add_template_global(session_times)
     app.extensions[DUMMY_HASH] = generate_password_hash(secrets.token_urlsafe(24),
                                                         method=app.config["PASSWORD_HASH_METHOD"])
 
@@ -80,11 +83,66 @@ def authenticate(email: str, password: str) -> SignInResult:
     return SignInResult()
 
 
+# What the (signed, not encrypted) session cookie holds about the sign-in's age: two numbers.
+SIGNED_IN_AT, LAST_SEEN = "engage_signed_in_at", "engage_last_seen"
+_TOUCH_EVERY = 15  # seconds: not every request needs a new cookie
+clock = time.time  # tests move it on
+
+
+def start_session() -> None:
+    """Call right after ``login_user``: the idle and absolute timeouts count from now."""
+    now = int(clock())
+    flask_session[SIGNED_IN_AT] = flask_session[LAST_SEEN] = now
+
+
+def end_this_session() -> None:
+    """Sign this browser (or socket) out, leaving the account's other sign-ins alone."""
+    for key in ("_user_id", "_fresh", "_id", SIGNED_IN_AT, LAST_SEEN):
+        flask_session.pop(key, None)
+
+
+def session_times(now: float | None = None) -> staff.SessionTimes:
+    cfg = current_app.config
+    return staff.session_times(flask_session.get(SIGNED_IN_AT), flask_session.get(LAST_SEEN),
+                               int(now if now is not None else clock()),
+                               idle=int(cfg["SESSION_IDLE_SECONDS"]), absolute=int(cfg["SESSION_ABSOLUTE_SECONDS"]))
+
+
+def timeout_message(reason: str) -> str:
+    cfg = current_app.config
+    if reason == staff.IDLE:
+        return (f"You were signed out because you had not done anything for "
+                f"{_duration(int(cfg['SESSION_IDLE_SECONDS']))}. Sign in again to carry on.")
+    return (f"You were signed out because you had been signed in for "
+            f"{_duration(int(cfg['SESSION_ABSOLUTE_SECONDS']))}. Sign in again to carry on.")
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        n, unit = seconds // 3600, "hour"
+    elif seconds % 60 == 0:
+        n, unit = seconds // 60, "minute"
+    else:
+        n, unit = seconds, "second"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
 @login_manager.user_loader
 def _load_user(session_id: str) -> StaffUser | None:
     """Runs for every request and every socket event, so a sign-out (which moves the account's
-    session epoch on) takes effect at once, on open presenter sockets too."""
-    return staff.user_for_session(db_session(), session_id)
+    session epoch on) takes effect at once, on open presenter sockets too; and so do the idle and
+    absolute timeouts (ASVS 3.3). A socket keeps the session it connected with (Flask-SocketIO),
+    and its own events count as activity in that copy."""
+    times = session_times()
+    if times.expired:
+        end_this_session()
+        flash(timeout_message(times.expired), "info")
+        return None
+    user = staff.user_for_session(db_session(), session_id)
+    if user is not None and not g.get("engage_no_touch") and (
+            times.now - int(flask_session.get(LAST_SEEN) or 0) >= _TOUCH_EVERY):
+        flask_session[LAST_SEEN] = times.now
+    return user
 
 
 def bearer_user() -> StaffUser | None:

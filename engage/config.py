@@ -47,6 +47,11 @@ class Config:
     # (account, address) pair after 5 wrong passwords in a row.
     SIGN_IN_ADDRESS_LIMIT = float(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "10"))
     SIGN_IN_GLOBAL_LIMIT = float(os.environ.get("SIGN_IN_GLOBAL_LIMIT", "60"))
+    # Staff sign-ins end after this long without activity, and this long after signing in
+    # (ASVS 3.3); pages warn SESSION_WARNING_SECONDS before (the GOV.UK timeout warning).
+    SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+    SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+    SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
     SERVICE_NAME = "Engage"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     RATE_LIMITS_ENABLED = True  # residents' unauthenticated calls, per client address

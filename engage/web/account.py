@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from commissioning_steps import staff
 
-from ..auth import TOO_MANY, WRONG, authenticate
+from .. import auth
+from ..auth import TOO_MANY, WRONG, authenticate, start_session
 from ..extensions import db_session
 from commissioning_steps.errors import Invalid, NotFound
 
@@ -36,6 +37,7 @@ def sign_in():
         result = authenticate(form.email.data, form.password.data)
         if result.user:
             login_user(result.user)
+            start_session()
             return redirect(_safe_next(request.args.get("next")))
         status = 429 if result.limited else 200
         form.email.errors = [TOO_MANY] if result.limited else [WRONG]
@@ -85,3 +87,37 @@ def revoke_token(token_id: int):
         abort(404)
     flash("The token has been revoked: it no longer works", "success")
     return redirect(url_for(".tokens"))
+
+
+def _session_json():
+    if not current_user.is_authenticated:
+        return jsonify(signed_in=False, seconds_left=0, absolute_seconds_left=0)
+    times = auth.session_times()
+    return jsonify(signed_in=True, seconds_left=times.left, absolute_seconds_left=max(0, times.absolute_left))
+
+
+@bp.get("/account/session")
+def session_status():
+    """How long this sign-in has left, without counting as activity (for the timeout warning)."""
+    g.engage_no_touch = True
+    return _session_json()
+
+
+@bp.post("/account/session")
+def keep_alive():
+    """"Stay signed in" on the timeout warning: counts as activity (CSRF-checked like any post)."""
+    if current_user.is_authenticated:
+        auth.flask_session[auth.LAST_SEEN] = auth.session_times().now
+    return _session_json()
+
+
+@bp.post("/account/timed-out")
+def timed_out():
+    """Where the timeout warning sends a page whose time ran out: signs this browser out only
+    (the account's other sign-ins go on), and says why on the sign-in page."""
+    if current_user.is_authenticated:
+        times = auth.session_times()
+        auth.end_this_session()
+        flash(auth.timeout_message(staff.ABSOLUTE if times.absolute_left <= times.idle_left else staff.IDLE),
+              "info")
+    return redirect(url_for(".sign_in"))
