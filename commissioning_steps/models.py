@@ -3,3 +3,4 @@ from .commissions import Commission, PopulationGroup  # noqa: F401
 from .events import StoredEvent  # noqa: F401
 from .evidence import EvidenceEntry  # noqa: F401
 from .staff import ApiToken, Membership, StaffUser  # noqa: F401
+from .checkpoints import EvidenceCheckpoint  # noqa: F401
