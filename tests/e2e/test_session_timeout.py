@@ -47,3 +47,18 @@ def test_timeout_warning_stay_signed_in_then_time_runs_out(server, page):
     page.goto(server + "/commissions")
     page.wait_for_url(re.compile(r"/sign-in"))
     assert page.csp_errors == [], page.csp_errors  # type: ignore[attr-defined]
+
+
+def test_api_tokens_page_creates_and_revokes_accessibly(server, page):
+    """Issue 12 point 9's page: GOV.UK table and forms, the new token shown once."""
+    sign_in(page, server, "admin@example.org")
+    page.get_by_role("link", name="API tokens").click()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Nightly report")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#new-token")).to_have_text(re.compile(r"^[\w-]{40,}$"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Revoke Nightly report").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The token has been revoked")
+    expect(page.get_by_role("table")).to_have_count(0)
+    assert_accessible(page)
