@@ -24,6 +24,8 @@ NOT_STARTED, ACTIVE, COMPLETE = "not started", "active", "complete"
 #: Which kinds of account may hold a role on a commission. Evaluators stay independent of the
 #: commissioning they audit, so only evaluator accounts evaluate.
 _ACCOUNT_ROLES_FOR = {COMMISSIONER: (COMMISSIONER, ADMIN), EVALUATOR: (EVALUATOR,)}
+CANNOT_ADD = ("That email address cannot be given that role. It must be the email address of an active "
+              "staff account, and only evaluator accounts can be evaluators")
 
 
 class Commission(Base):
@@ -162,17 +164,17 @@ def add_member(session: Session, commission: Commission, email: str, role: str) 
     if role not in MEMBER_ROLES:
         raise Invalid({"role": "Choose commissioner or evaluator"})
     user = find_by_email(session, email)
-    if user is None or not user.is_active:
-        raise Invalid({"email": "No active staff account has that email address"})
-    if user.role not in _ACCOUNT_ROLES_FOR[role]:
-        raise Invalid({"role": f"{user.name} has a {user.role_label.lower()} account and "
-                               f"cannot be a {role} on a commission"})
+    # One answer whether the email has no account, a disabled one, or one of a kind that cannot
+    # take the role: a commissioner must not learn who has an account, or of which kind.
+    if user is None or not user.is_active or user.role not in _ACCOUNT_ROLES_FOR[role]:
+        raise Invalid({"email": CANNOT_ADD})
     member = session.get(Membership, (commission.id, user.id))
     if member is None:
         member = Membership(commission_id=commission.id, user_id=user.id, role=role)
         session.add(member)
     elif member.role == role:
-        raise Conflict(f"{user.name} is already a {role} on this commission",
+        # Only a member of this team (whom the team list already shows) can get here.
+        raise Conflict("That person already has that role on this commission",
                        {"email": "Already a member with that role"})
     else:
         member.role = role

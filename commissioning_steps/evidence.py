@@ -338,7 +338,11 @@ def verify(session: Session, commission: Commission) -> evidence_chain.Verificat
 
 
 def export(session: Session, commission: Commission) -> dict[str, Any]:
+    """The whole log, with the latest signed checkpoint (``checkpoints``) when there is one."""
+    from . import checkpoints
+
     rows = entries(session, commission.id)
+    last = checkpoints.latest(session, commission.id)
     return {
         "format": evidence_chain.FORMAT,
         "commission": {"id": commission.id, "title": commission.title},
@@ -346,4 +350,5 @@ def export(session: Session, commission: Commission) -> dict[str, Any]:
         "count": commission.evidence_count,
         "head": commission.evidence_head,
         "entries": [e.as_dict() for e in rows],
+        "checkpoint": last.as_dict() if last else None,
     }

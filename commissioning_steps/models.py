@@ -3,6 +3,7 @@ from .commissions import Commission, PopulationGroup  # noqa: F401
 from .events import StoredEvent  # noqa: F401
 from .evidence import EvidenceEntry  # noqa: F401
 from .staff import ApiToken, Membership, StaffUser  # noqa: F401
+from .checkpoints import EvidenceCheckpoint  # noqa: F401
 from .decisions import Decision, DecisionItem, DecisionStatusChange, DecisionTheme  # noqa: F401
 from .inputs import InputItem  # noqa: F401
 from .publications import Publication  # noqa: F401

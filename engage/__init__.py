@@ -65,7 +65,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from . import auth as _auth  # noqa: F401  (registers the user loader)
+    from . import auth
+
+    auth.init_app(app)  # the sign-in throttle and fallback hash (also registers the user loader)
+    from commissioning_steps.checkpoint_signing import Signer, load_private_key
+
+    # The evidence checkpoints' signer: its key comes from the configuration, never the database.
+    app.extensions["engage.checkpoint_signer"] = Signer(load_private_key(app.config["CHECKPOINT_KEY"]))
     from . import api, cli, realtime, web
 
     web.init_app(app)

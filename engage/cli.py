@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from commissioning_steps import db, evidence_chain, staff
+from commissioning_steps import checkpoint_signing, db, evidence_chain, passwords, staff
 from commissioning_steps.errors import DomainError
 
 from .extensions import database
@@ -38,8 +38,11 @@ def init_app(app: Flask) -> None:
 
         if not current_app.config["LOAD_DEMO_DATA"]:
             raise click.ClickException("Demo data is never loaded under the production configuration.")
-        for line in load_demo(if_empty=if_empty):
-            click.echo(line)
+        try:
+            for line in load_demo(if_empty=if_empty):
+                click.echo(line)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
 
     users = AppGroup("users", help="Staff accounts.")
     app.cli.add_command(users)
@@ -54,8 +57,9 @@ def init_app(app: Flask) -> None:
         """Create a staff account."""
         from .auth import hash_password
 
-        if len(password) < 12:
-            raise click.ClickException("Use a password of at least 12 characters.")
+        problem = passwords.password_problem(password, (email, name))
+        if problem:
+            raise click.ClickException(problem + ".")
         session = database().session(write=True)
         try:
             user = staff.create_user(session, email=email, name=name, role=role, password_hash=hash_password(password))
@@ -84,18 +88,61 @@ def init_app(app: Flask) -> None:
         user = staff.find_by_email(session, email)
         if user is None:
             raise click.ClickException("No staff account has that email address.")
-        token = staff.issue_token(session, user)
+        token = staff.issue_token(session, user, name="Created on the command line")
         session.close()
         click.echo(token)
 
     @app.cli.command("verify-evidence")
     @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    def verify_evidence(export: Path):
-        """Verify an exported evidence log offline, with no database."""
-        try:
-            document = json.loads(export.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"{export} is not a JSON export: {exc}") from exc
+    @click.option("--checkpoint", "checkpoint_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="A signed checkpoint (JSON) the export must extend.")
+    @click.option("--key", "key_text", default=None,
+                  help="The published public key (base64, PEM, or a file holding either, or the JSON from "
+                       "/api/v1/checkpoint-key). Without it the key the checkpoint carries is used, and its "
+                       "key_id must be compared with the published one.")
+    def verify_evidence(export: Path, checkpoint_path: Path | None, key_text: str | None):
+        """Verify an exported evidence log offline, with no database; with --checkpoint, prove it
+        extends a signed checkpoint (the same entries, unchanged, at the same positions)."""
+        document = _read_json(export, "a JSON export")
+        if not isinstance(document, dict):
+            raise click.ClickException(f"{export} is not a JSON export: not an object")
         result = evidence_chain.verify_export(document)
-        click.echo(json.dumps(result.as_dict(), indent=2))
-        sys.exit(0 if result.ok else 1)
+        report = result.as_dict()
+        ok = result.ok
+        checkpoint = _read_json(checkpoint_path, "a JSON checkpoint") if checkpoint_path else document.get("checkpoint")
+        if isinstance(checkpoint, dict):
+            against = checkpoint_signing.verify_export_against(document, checkpoint, _public_key(key_text))
+            report["checkpoint"] = against.as_dict()
+            ok = ok and against.ok
+            if not against.ok:
+                click.echo(f"Does not extend the checkpoint: {against.reason}", err=True)
+        elif checkpoint_path:
+            raise click.ClickException(f"{checkpoint_path} is not a checkpoint")
+        report["ok"] = ok
+        click.echo(json.dumps(report, indent=2))
+        sys.exit(0 if ok else 1)
+
+
+def _read_json(path: Path, what: str):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path} is not {what}: {exc}") from exc
+
+
+def _public_key(text: str | None):
+    if not text:
+        return None
+    path = Path(text)
+    if len(text) < 4096 and path.is_file():
+        text = path.read_text(encoding="utf-8")
+    try:
+        published = json.loads(text)
+        if isinstance(published, dict):
+            text = published.get("public_key") or published.get("public_key_pem") or ""
+    except ValueError:
+        pass
+    try:
+        return checkpoint_signing.load_public_key(text)
+    except checkpoint_signing.KeyProblem as exc:
+        raise click.ClickException(f"--key: {exc}") from exc

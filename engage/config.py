@@ -27,6 +27,19 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _dev_checkpoint_key() -> str:
+    """A development signing key for evidence checkpoints, kept in instance/ (never the database)."""
+    from commissioning_steps.checkpoint_signing import generate_private_key_pem
+
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "checkpoint_key.pem"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(generate_private_key_pem())
+        path.chmod(0o600)
+    return path.read_text()
+
+
 class Config:
     ENV_NAME = "development"
     TESTING = False
@@ -42,6 +55,16 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     PASSWORD_HASH_METHOD = "scrypt"
+    # Sign-in throttling (commissioning_steps/sign_in_throttle.py): failed attempts a minute per
+    # client address and over the whole service (bursts of twice that), on top of the lock of one
+    # (account, address) pair after 5 wrong passwords in a row.
+    SIGN_IN_ADDRESS_LIMIT = float(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "10"))
+    SIGN_IN_GLOBAL_LIMIT = float(os.environ.get("SIGN_IN_GLOBAL_LIMIT", "60"))
+    # Staff sign-ins end after this long without activity, and this long after signing in
+    # (ASVS 3.3); pages warn SESSION_WARNING_SECONDS before (the GOV.UK timeout warning).
+    SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+    SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+    SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
     SERVICE_NAME = "Engage"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     RATE_LIMITS_ENABLED = True  # residents' unauthenticated calls, per client address
@@ -54,6 +77,9 @@ class Config:
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+        # Signs evidence checkpoints (Ed25519; PEM or base64 of the 32-byte key). Never stored in
+        # the database, which is what a checkpoint must be proof against.
+        self.CHECKPOINT_KEY = os.environ.get("ENGAGE_CHECKPOINT_KEY") or _dev_checkpoint_key()
 
 
 class ProductionConfig(Config):
@@ -67,6 +93,10 @@ class ProductionConfig(Config):
         if not key or len(key) < 32:
             raise RuntimeError("Set SECRET_KEY (at least 32 characters) in the environment for production")
         self.SECRET_KEY = key
+        checkpoint_key = os.environ.get("ENGAGE_CHECKPOINT_KEY")
+        if not checkpoint_key:
+            raise RuntimeError("Set ENGAGE_CHECKPOINT_KEY (an Ed25519 private key, PEM or base64) for production")
+        self.CHECKPOINT_KEY = checkpoint_key
 
 
 class TestConfig(Config):
@@ -79,7 +109,10 @@ class TestConfig(Config):
     RATE_LIMITS_ENABLED = False  # one test client is "every resident"; limit tests turn it on
 
     def __init__(self) -> None:
+        from commissioning_steps.checkpoint_signing import generate_private_key_pem
+
         self.SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"
+        self.CHECKPOINT_KEY = generate_private_key_pem()  # a fresh key per app, in memory
 
 
 def from_environment() -> Config:

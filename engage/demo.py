@@ -12,7 +12,7 @@ from typing import Iterator
 
 from sqlalchemy import func, select
 
-from commissioning_steps import commissions, evidence, progression, staff
+from commissioning_steps import commissions, evidence, passwords, progression, staff
 from commissioning_steps.db import transaction
 from commissioning_steps.staff import StaffUser
 
@@ -31,6 +31,9 @@ def demo_password() -> tuple[str, bool]:
     """The password and whether it came from the environment."""
     from_env = os.environ.get("ENGAGE_DEMO_PASSWORD")
     if from_env:
+        problem = passwords.password_problem(from_env, [email for email, _, _ in DEMO_ACCOUNTS])
+        if problem:
+            raise ValueError(f"ENGAGE_DEMO_PASSWORD cannot be used. {problem}.")
         return from_env, True
     path = INSTANCE / "demo-password"
     if not path.exists():

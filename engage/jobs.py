@@ -57,6 +57,13 @@ def purge_expired_drafts() -> int:
     return _in_session(drafts.purge_expired)
 
 
+def issue_evidence_checkpoints() -> int:
+    """Sign a checkpoint of every evidence log whose head moved since its last one."""
+    from commissioning_steps import checkpoints
+
+    return _in_session(lambda s: checkpoints.issue_due(s, _app.extensions["engage.checkpoint_signer"]))
+
+
 @dataclass(frozen=True)
 class RecurringJob:
     id: str
@@ -68,6 +75,7 @@ RECURRING_JOBS = (
     RecurringJob("apply-survey-schedules", apply_survey_schedules, seconds=30),
     RecurringJob("purge-expired-drafts", purge_expired_drafts, seconds=3600),
     RecurringJob("purge-expired-tokens", purge_expired_tokens, seconds=3600),
+    RecurringJob("issue-evidence-checkpoints", issue_evidence_checkpoints, seconds=3600),
 )
 
 

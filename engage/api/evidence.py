@@ -1,9 +1,9 @@
 """The evidence log on the API: append, list (JSON or CSV), verify, assess."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
-from commissioning_steps import access, evidence
+from commissioning_steps import access, checkpoint_signing, checkpoints, evidence
 
 from ..extensions import db_session
 from ..common.downloads import download, evidence_csv
@@ -63,7 +63,19 @@ def get_evidence_entry(commission_id: int, entry_id: int):
 def verify_evidence(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id)
-    return jsonify(evidence.verify(session, commission).as_dict())
+    result = evidence.verify(session, commission).as_dict()
+    # The chain alone cannot catch a rewrite by someone with database access; the latest signed
+    # checkpoint can (the same check as ``verify-evidence --checkpoint``, with the app's key).
+    last = checkpoints.latest(session, commission.id)
+    if last is not None:
+        against = checkpoint_signing.verify_extends(
+            evidence.export(session, commission), last.as_dict(),
+            current_app.extensions["engage.checkpoint_signer"].public_key)
+        result["checkpoint"] = {**against.as_dict(), "checkpoint_id": last.id}
+        result["ok"] = result["ok"] and against.ok
+    else:
+        result["checkpoint"] = None
+    return jsonify(result)
 
 
 @bp.post("/commissions/<int:commission_id>/steps/<key>/assessments")

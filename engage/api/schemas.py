@@ -8,11 +8,17 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from commissioning_steps.evidence import KINDS
+from commissioning_steps.staff import DEFAULT_TOKEN_DAYS
 
 
 class TokenRequest(Schema):
     email = fields.String(required=True)
     password = fields.String(required=True)
+
+
+class NamedTokenIn(Schema):
+    name = fields.String(required=True)
+    expires_in_days = fields.Integer(strict=True, load_default=DEFAULT_TOKEN_DAYS)
 
 
 class PopulationGroupIn(Schema):

@@ -1,15 +1,16 @@
-"""``POST /api/v1/auth/token`` and the public journey."""
+"""Tokens (``POST /api/v1/auth/token``; list, name, expire and revoke them at ``/auth/tokens``)
+and the public journey."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from commissioning_steps import journey, staff
 
-from ..auth import authenticate
+from ..auth import TOO_MANY, WRONG, authenticate
 from ..extensions import db_session
 from . import bp
-from .helpers import ApiError, load_json
-from .schemas import TokenRequest
+from .helpers import ApiError, current_staff, load_json, staff_required
+from .schemas import NamedTokenIn, TokenRequest
 
 
 @bp.post("/auth/token")
@@ -17,12 +18,43 @@ def issue_token():
     data = load_json(TokenRequest())
     result = authenticate(data["email"], data["password"])
     session = db_session()
-    if result.locked and result.user is None:
-        raise ApiError(429, "too_many_attempts", "Too many wrong passwords. Wait 5 minutes, then try again.")
+    if result.limited:
+        error = ApiError(429, "too_many_attempts", TOO_MANY + ".")
+        error.retry_after = result.retry_after
+        raise error
     if result.user is None:
-        raise ApiError(401, "invalid_credentials", "Email address or password is not correct")
-    token = staff.issue_token(session, result.user)
+        raise ApiError(401, "invalid_credentials", WRONG + ".")
+    token = staff.issue_token(session, result.user, name="Signed in through the API")
     return jsonify(token=token, token_type="Bearer", expires_in=int(staff.TOKEN_LIFETIME.total_seconds()))
+
+
+def _current_token_id() -> int | None:
+    token = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    return staff.token_id_for(db_session(), token) if token else None
+
+
+@bp.get("/auth/tokens")
+@staff_required
+def list_tokens():
+    """The caller's own tokens that still work (never the tokens themselves: only hashes are kept)."""
+    current = _current_token_id()
+    return jsonify(tokens=[{**t.as_dict(), "current": t.id == current}
+                           for t in staff.tokens_of(db_session(), current_staff())])
+
+
+@bp.post("/auth/tokens")
+@staff_required
+def create_token():
+    data = load_json(NamedTokenIn())
+    row, token = staff.create_named_token(db_session(), current_staff(), data["name"], data["expires_in_days"])
+    return jsonify(**row.as_dict(), token=token, token_type="Bearer"), 201
+
+
+@bp.delete("/auth/tokens/<int:token_id>")
+@staff_required
+def revoke_token(token_id: int):
+    staff.revoke_token(db_session(), current_staff(), token_id)
+    return "", 204
 
 
 @bp.get("/journey")

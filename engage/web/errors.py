@@ -63,7 +63,10 @@ def init_app(app: Flask) -> None:
     def domain_error(exc: DomainError):
         status = status_for(exc)
         if _is_api():
-            return json_error(status, exc.code, exc.message, exc.fields)
+            response = json_error(status, exc.code, exc.message, exc.fields)
+            if getattr(exc, "retry_after", None):
+                response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         return render_error(status, exc.message if status not in (404,) else None)
 
     @app.errorhandler(Exception)

@@ -67,6 +67,16 @@ class MemberForm(FlaskForm):
     submit = SubmitField("Add to team", widget=GovSubmitInput())
 
 
+class TokenForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[DataRequired("Enter a name for the token, like the script that will use it"),
+                                   Length(max=80, message="Name must be 80 characters or fewer")])
+    expires_in_days = IntegerField("Expires after (days)", widget=GovTextInput(), default=30,
+                                   validators=[InputRequired("Enter how many days the token should work for"),
+                                               NumberRange(min=1, max=90, message="Enter a whole number of days from 1 to 90")])
+    submit = SubmitField("Create token", widget=GovSubmitInput())
+
+
 class AssessmentForm(FlaskForm):
     rating = RadioField("How well does the evidence answer the practice question?", widget=GovRadioInput(),
                         choices=[SelectChoice(r, r.capitalize()) for r in ASSESSMENT_RATINGS],

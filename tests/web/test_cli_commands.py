@@ -45,6 +45,28 @@ def test_users_create_refuses_short_password(app):
     assert _count(app, StaffUser) == 0
 
 
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", " " * 12, "password1234", "qwertyuiop12"])
+def test_users_create_refuses_trivial_and_common_passwords(app, password):
+    """Issue 12 point 11: these were accepted because they are 12 characters long."""
+    result = _invoke(app, ["users", "create", "--email", "x@example.org", "--name", "X",
+                           "--role", "evaluator", "--password", password])
+    assert result.exit_code != 0
+    assert "password" in result.output.lower()
+    assert _count(app, StaffUser) == 0
+
+
+def test_demo_data_refuses_a_weak_demo_password(app, monkeypatch):
+    monkeypatch.setenv("ENGAGE_DEMO_PASSWORD", "aaaaaaaaaaaa")
+    app.config["LOAD_DEMO_DATA"] = True
+    result = _invoke(app, ["demo-data"])
+    assert result.exit_code != 0
+    assert "ENGAGE_DEMO_PASSWORD" in result.output
+    assert _count(app, StaffUser) == 0
+
+
 def test_users_create_refuses_duplicate_email(app):
     args = ["users", "create", "--email", "dup@example.org", "--name", "Dup", "--role", "admin",
             "--password", "a long enough password"]
