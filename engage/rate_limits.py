@@ -14,7 +14,7 @@ from functools import wraps
 
 from flask import Flask, current_app, request
 
-from surveys.live.rate_limit import TokenBucket
+from engage.common.token_bucket import TokenBucket
 
 from .common.errors import ApiError
 

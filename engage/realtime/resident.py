@@ -15,7 +15,7 @@ from flask_socketio import join_room, leave_room
 
 from surveys.live import results, sessions, views, voting
 from surveys.live.errors import UnknownSession
-from surveys.live.rate_limit import TokenBucket
+from engage.common.token_bucket import TokenBucket
 
 from ..extensions import db_session
 from . import tokens

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from engage import create_app
 from engage.extensions import socketio_of
 from surveys.live.models import LiveVote
-from surveys.live.rate_limit import TokenBucket
+from engage.common.token_bucket import TokenBucket
 
 QUESTIONS = [
     {"type": "multiple_choice", "text": "Which should come first?", "options": ["Playground", "Lighting", "Benches"]},

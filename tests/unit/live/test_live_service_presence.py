@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from commissioning_steps.db import utcnow
 from surveys.live import presence
-from surveys.live.rate_limit import TokenBucket
 
 A, B, C = "a" * 24, "b" * 24, "c" * 24
 
@@ -55,15 +54,3 @@ def test_a_clean_shutdown_removes_the_process_rows_at_once(db, live):
     presence.forget_process(db, "proc-1")
     db.commit()
     assert presence.count(db, live.id) == 0
-
-
-
-def test_can_allow_looks_without_taking():
-    now = [0.0]
-    bucket = TokenBucket(rate=1.0, burst=2, clock=lambda: now[0])
-    assert bucket.can_allow("k") and bucket.can_allow("k")
-    assert bucket.allow("k") and bucket.allow("k")
-    assert not bucket.can_allow("k")
-    now[0] = 1.0
-    assert bucket.can_allow("k") and bucket.allow("k") and not bucket.can_allow("k")
-    assert not bucket.can_allow("new", cost=3)

@@ -1,6 +1,6 @@
 import pytest
 
-from surveys.live.rate_limit import TokenBucket
+from engage.common.token_bucket import TokenBucket
 
 
 class FakeClock:
@@ -101,3 +101,14 @@ def test_forget():
 def test_rejects_nonsense(kwargs):
     with pytest.raises(ValueError):
         TokenBucket(**kwargs)
+
+
+def test_can_allow_looks_without_taking():
+    now = [0.0]
+    bucket = TokenBucket(rate=1.0, burst=2, clock=lambda: now[0])
+    assert bucket.can_allow("k") and bucket.can_allow("k")
+    assert bucket.allow("k") and bucket.allow("k")
+    assert not bucket.can_allow("k")
+    now[0] = 1.0
+    assert bucket.can_allow("k") and bucket.allow("k") and not bucket.can_allow("k")
+    assert not bucket.can_allow("new", cost=3)

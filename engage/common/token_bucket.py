@@ -11,7 +11,7 @@ state of an unknown key, so it is forgotten at no cost in accuracy; beyond
 ``max_keys`` the least recently seen keys are forgotten too, which can only
 make the limiter more lenient to them, never stricter.
 
-Pure and single-threaded: no I/O, no locks.  With several server processes
+Pure and single-threaded: no I/O, no locks (callers hold one).  With several server processes
 each process limits separately (the limit is per process, not global).
 """
 
