@@ -18,6 +18,7 @@ from .errors import Conflict, Invalid, NotFound
 from .events import CommissionCreated, CommissionUpdated, MemberAdded, publish
 from .evidence_chain import GENESIS
 from .staff import ADMIN, COMMISSIONER, EVALUATOR, MEMBER_ROLES, Membership, StaffUser, find_by_email
+from .text import has_visible_text
 
 NOT_STARTED, ACTIVE, COMPLETE = "not started", "active", "complete"
 
@@ -85,7 +86,7 @@ class CommissionInput:
 
 def _validate(data: CommissionInput) -> None:
     fields: dict[str, str] = {}
-    if not data.title.strip():
+    if not has_visible_text(data.title):
         fields["title"] = "Enter a title for the commission"
     elif len(data.title) > 200:
         fields["title"] = "Title must be 200 characters or fewer"

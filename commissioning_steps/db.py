@@ -6,6 +6,7 @@ scheduled job, in a CLI command or in a unit test with no app at all.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -64,11 +65,30 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _owner_only(path: str):
+    """The SQLite file holds residents' answers: readable by the service's own user only (the
+    WAL and shared-memory files SQLite creates beside it take the same permissions)."""
+    def on_connect(_dbapi_connection, _record) -> None:
+        try:
+            if os.path.exists(path) and os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:
+            pass
+    return on_connect
+
+
 def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        path = url.removeprefix("sqlite:///")
+        if not os.path.exists(path):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # created private, never world-readable
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            event.listen(engine, "connect", _owner_only(url.removeprefix("sqlite:///")))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

@@ -23,6 +23,7 @@ from .errors import Conflict, Invalid, NotFound
 from .events import DecisionChanged, DecisionRecorded, publish
 from .inputs import InputItem, respondents
 from .staff import StaffUser
+from .text import has_visible_text
 from .themes import Theme, ThemeItem
 
 PLAN_ITEM, SOLUTION_FACET, DECISION = "plan_item", "solution_facet", "decision"
@@ -124,7 +125,7 @@ def _date(value: Any, key: str, errors: dict[str, str], required: bool) -> date 
 
 
 def _text(value: Any, key: str, limit: int, errors: dict[str, str], what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not has_visible_text(value):
         errors[key] = f"Enter {what}"
         return ""
     if len(value.strip()) > limit:

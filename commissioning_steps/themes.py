@@ -21,6 +21,7 @@ from .errors import Conflict, Invalid, NotFound
 from .events import ThemeCreated, ThemeMerged, publish
 from .inputs import InputItem
 from .staff import StaffUser
+from .text import has_visible_text
 
 NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -62,7 +63,7 @@ class ThemeItem(Base):
 
 
 def _clean_name(name: Any, errors: dict[str, str]) -> str:
-    if not isinstance(name, str) or not name.strip():
+    if not has_visible_text(name):
         errors["name"] = "Enter a name for the theme"
         return ""
     if len(name.strip()) > NAME_MAX:

@@ -12,10 +12,11 @@ from typing import Any, Mapping
 
 from flask import Flask
 from flask_socketio import SocketIO
-from werkzeug.routing import IntegerConverter
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from . import assets, rate_limits, security
+from .common.json_provider import EngageJSON
 from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
 from .extensions import Database, csrf, login_manager
 
@@ -26,6 +27,18 @@ class DatabaseId(IntegerConverter):
     refused after matching made Werkzeug answer 405 when another method's route existed."""
 
     regex = r"\d{1,18}"
+
+
+def _displayable(value):
+    """Text Jinja writes into a page: anything UTF-8 cannot encode (an unpaired surrogate that
+    reached the database before the input checks refused it) becomes "?", so stored data can
+    never make a page fail."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -47,7 +60,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Ids in paths are database integers: anything past a signed 64-bit integer is no such page
     # (404), never an OverflowError deep in the database driver (500).
     app.url_map.converters["int"] = DatabaseId
-    app.json.sort_keys = False  # tallies and charts keep their option order
+    app.json = EngageJSON(app)  # keys keep their order; absurdly deep JSON is refused
+    app.jinja_env.finalize = _displayable
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -19,6 +19,7 @@ The rows are lists of strings; write them with ``csv.writer`` (which does the qu
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -68,8 +69,19 @@ def format_answer(question: Mapping[str, Any], value: Any) -> str:
 
 
 def safe_cell(cell: str) -> str:
-    """Prefix a single quote to text a spreadsheet would run as a formula."""
-    if cell.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.match(cell):
+    """Prefix a single quote to text a spreadsheet would run as a formula; the one rule for every
+    CSV Engage writes (survey responses and the evidence log).
+
+    Spreadsheets skip leading spaces before reading a formula, and some fold full-width signs
+    (``＝``, ``＋``, ``－``, ``＠``) into plain ones, so the first character that is not white
+    space is what counts, compared after NFKC folding. Text no UTF-8 file can hold (an
+    unpaired surrogate from old data) is replaced rather than failing the whole download.
+    """
+    if not cell.isascii():
+        cell = cell.encode("utf-8", "replace").decode("utf-8")
+    head = unicodedata.normalize("NFKC", cell.lstrip(" \u00a0\u3000")[:1]) if cell else ""
+    starts_like_formula = head in _FORMULA_STARTS or (cell[:1] in ("\t", "\r"))
+    if starts_like_formula and not _PLAIN_NUMBER.match(cell):
         return "'" + cell
     return cell
 

@@ -21,6 +21,7 @@ from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
+from commissioning_steps.text import has_visible_text
 
 from . import branching, results, templates
 from .errors import DefinitionError
@@ -106,7 +107,7 @@ def _check_text(fields: dict, name: str, value: str | None, limit: int, required
         return
     if not isinstance(value, str):
         fields[name] = f"{name.replace('_', ' ').capitalize()} must be text"
-    elif required and not value.strip():
+    elif required and not has_visible_text(value):
         fields[name] = f"Enter a {name.replace('_', ' ')}"
     elif len(value) > limit:
         fields[name] = f"{name.replace('_', ' ').capitalize()} must be {limit} characters or fewer"

@@ -11,7 +11,7 @@ from commissioning_steps.errors import Invalid
 
 from ..auth import bearer_user
 from ..common.errors import ApiError
-from ..common.validation import flatten
+from ..common.validation import flatten, unstorable_text
 
 __all__ = ["ApiError", "current_staff", "load_json", "staff_required"]
 
@@ -40,6 +40,9 @@ def load_json(schema: Schema, partial: bool = False) -> dict[str, Any]:
             raise ApiError(400, "malformed_json", "The request body must be valid JSON")
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", "The request body must be a JSON object")
+    problems = unstorable_text(body)
+    if problems:
+        raise Invalid(problems)
     try:
         return schema.load(body, partial=partial)
     except ValidationError as exc:

@@ -16,14 +16,17 @@ EVIDENCE_COLUMNS = ("id", "seq", "step", "practice_question", "journey_version",
 
 
 def download(body: str, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    """A file to save. Text UTF-8 cannot hold (an unpaired surrogate in old data) becomes "?"
+    rather than failing the whole download."""
+    data = body.encode("utf-8", "replace") if isinstance(body, str) else body
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def csv_cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote stops that."""
+    """One evidence field as CSV text, under the same formula guard as every other export."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else \
         "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return exports.safe_cell(text)
 
 
 def evidence_csv(rows) -> str:

@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 
 from commissioning_steps.errors import DomainError
 
-from ..common.validation import flatten
+from ..common.validation import flatten, unstorable_text
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,9 @@ def payload_size(data: Any) -> int:
 def load(schema, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise EventError("bad_request", "Send the event's data as a JSON object")
+    problems = unstorable_text(data)
+    if problems:
+        raise EventError("bad_request", "Some of the event's text cannot be saved", problems)
     try:
         return schema.load(data)
     except ValidationError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from surveys.models import Survey, SurveyResponse
 from surveys.pages import all_pages
 from surveys.question_types import OPERATORS, SURVEY, types_for
 
-from ..common.downloads import survey_responses_csv
+from ..common.downloads import download, survey_responses_csv
 from ..extensions import db_session
 
 bp = Blueprint("surveys_staff", __name__, url_prefix="/commissions/<int:commission_id>/surveys")
@@ -278,5 +278,5 @@ def results_json(commission_id: int, survey_id: int):
     rows = _responses(survey)
     figures = results.survey_results(survey, rows, commission.population_groups)
     figures["answers"] = results.answers_export(rows)
-    return Response(json.dumps(figures, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-results.json"'})
+    return download(json.dumps(figures, ensure_ascii=False, indent=2), "application/json",
+                    f"survey-{survey.id}-results.json")

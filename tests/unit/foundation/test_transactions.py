@@ -63,3 +63,23 @@ def test_a_service_inside_a_savepoint_joins_it(world, store):
             commissions.create_commission(s, owner, commissions.CommissionInput(title="Kept"))
     with store.session() as s:
         assert s.scalars(select(Commission.title)).all() == ["Kept"]
+
+
+def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "new.sqlite3"
+    db.upgrade(f"sqlite:///{path}")
+    for name in (path, *tmp_path.glob("new.sqlite3-*")):
+        assert stat.S_IMODE(os.stat(name).st_mode) & 0o077 == 0, name
+
+
+@pytest.mark.parametrize("title", ["\u200b\u200b", "\u200e \u2060", "\x00"])
+def test_a_title_that_shows_nothing_is_refused(world, store, title):
+    from commissioning_steps.errors import Invalid
+
+    owner = world.user("ann@example.org", staff.COMMISSIONER)
+    with store.session(write=True) as s, pytest.raises(Invalid) as exc:
+        commissions.create_commission(s, owner, commissions.CommissionInput(title=title))
+    assert "title" in exc.value.fields
