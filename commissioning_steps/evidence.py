@@ -148,12 +148,33 @@ def _check_payload(kind: Kind, payload: Any) -> dict[str, str]:
         n = payload.get("attendance")
         if isinstance(n, bool) or not isinstance(n, int) or n < 0 or n > 100000:
             fields["payload.attendance"] = "Enter how many people attended, as a whole number"
-    if "url" in kind.requires:
-        url = payload.get("url")
-        parsed = urlparse(url) if isinstance(url, str) else None
-        if not parsed or parsed.scheme not in ("http", "https") or not parsed.netloc:
-            fields["payload.url"] = "Enter the document's web address, starting with https://"
+    if "url" in kind.requires and not _web_address(payload.get("url")):
+        fields["payload.url"] = "Enter the document's web address, starting with https://"
+    # Any link, on any kind of entry, is shown as a link: only web addresses may be one
+    # (a "javascript:" or "data:" URL in a note's payload was rendered as a link).
+    for path, value in _links(payload):
+        if f"payload.{path}" not in fields and not _web_address(value):
+            fields[f"payload.{path}"] = "A link must be a web address starting with https:// or http://"
     return fields
+
+
+def _web_address(value: Any) -> bool:
+    parsed = urlparse(value.strip()) if isinstance(value, str) else None
+    return bool(parsed and parsed.scheme in ("http", "https") and parsed.netloc)
+
+
+def _links(value: Any, path: str = ""):
+    """(path, value) of every ``url`` or ``*_url`` field in a payload, however deep."""
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and (key == "url" or key.endswith("_url") or key == "href"):
+                yield where, sub
+            else:
+                yield from _links(sub, where)
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            yield from _links(sub, f"{path}.{i}" if path else str(i))
 
 
 @transactional

@@ -91,11 +91,16 @@ def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
     same submission key was seen before, in which case nothing new is stored."""
     _require_open(survey)
     key_hash = _digest(f"{survey.id}:{submission_key}") if submission_key else None
+    cleaned = clean_answers(survey, answers)
     if submission_key:
         seen = find_submitted(session, survey, submission_key, secret=secret)
         if seen is not None:
+            # A replay gets the same result only for the same answers: a key reused with other
+            # answers (a second client, a script) must not be handed someone else's receipt.
+            if seen[0].answers != cleaned:
+                raise Invalid({"Idempotency-Key": "This key was already used for a different submission. "
+                                                  "Send your answers with a new key."})
             return seen[0], seen[1], False
-    cleaned = clean_answers(survey, answers)
     receipt = receipt_for_key(secret, survey.id, submission_key) if submission_key else new_receipt()
     response = SurveyResponse(survey_id=survey.id, receipt_hash=_digest(receipt), submission_key=key_hash,
                               answers=cleaned, survey_version=survey.version)

@@ -92,3 +92,20 @@ def test_text_stored_before_the_checks_cannot_break_a_page_or_an_export(client, 
         response = client.get(path, headers=world.token("alice@example.org") if "/api/" in path else {})
         assert response.status_code == 200, (path, response.status_code)
         assert "late" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("payload", [{"url": "javascript:alert(1)"}, {"url": " data:text/html,x"},
+                                     {"links": [{"source_url": "vbscript:x"}]}, {"href": "file:///etc/passwd"}])
+def test_links_in_any_evidence_payload_must_be_web_addresses(client, world, team, payload):
+    response = client.post(f"/api/v1/commissions/{team['mine'].id}/evidence", headers=world.token("alice@example.org"),
+                           json={"step": "initiate", "kind": "note", "summary": "Met the residents' forum",
+                                 "payload": payload})
+    assert response.status_code == 422
+    assert any(key.startswith("payload.") for key in response.json["error"]["fields"])
+
+
+def test_a_web_address_in_a_note_is_fine(client, world, team):
+    response = client.post(f"/api/v1/commissions/{team['mine'].id}/evidence", headers=world.token("alice@example.org"),
+                           json={"step": "initiate", "kind": "note", "summary": "Met the residents' forum",
+                                 "payload": {"url": "https://example.org/minutes"}})
+    assert response.status_code == 201

@@ -222,10 +222,15 @@ def test_same_idempotency_key_stores_one_response_with_one_receipt(client, surve
     assert _count(app) == 1
 
 
-def test_a_retry_with_the_same_key_does_not_replace_the_first_answers(client, survey, app):
+def test_a_used_key_with_a_different_body_is_refused_and_reveals_nothing(client, survey, app):
+    """Security audit, point 1: a reused key used to hand back the first resident's receipt, so a
+    second client could read and delete the first resident's answers."""
     first = _submit(client, survey, {"park": "Rosehill"}, **{"Idempotency-Key": "k1"})
-    retry = _submit(client, survey, {"park": "Meadow"}, **{"Idempotency-Key": "k1"})
-    assert retry.status_code == 200 and retry.json["receipt"] == first.json["receipt"]
+    reuse = _submit(client, survey, {"park": "Meadow"}, **{"Idempotency-Key": "k1"})
+    assert reuse.status_code == 422
+    assert first.json["receipt"] not in reuse.get_data(as_text=True)
+    assert "receipt" not in reuse.json
+    assert reuse.json["error"]["fields"] == {"Idempotency-Key": reuse.json["error"]["fields"]["Idempotency-Key"]}
     assert client.get(f"/api/v1/responses/{first.json['receipt']}").json["answers"] == {"park": "Rosehill"}
     assert _count(app) == 1
 

@@ -102,7 +102,7 @@ def test_submit_with_a_key_is_idempotent_and_its_receipt_is_derived(session, sur
     first, receipt, created = responses.submit(session, survey, {"park": "Meadow"}, secret=SECRET,
                                                submission_key="form-123")
     session.commit()
-    again, receipt_again, created_again = responses.submit(session, survey, {"park": "Rosehill"}, secret=SECRET,
+    again, receipt_again, created_again = responses.submit(session, survey, {"park": "Meadow"}, secret=SECRET,
                                                            submission_key="form-123")
     session.commit()
     assert created is True and created_again is False
@@ -111,6 +111,10 @@ def test_submit_with_a_key_is_idempotent_and_its_receipt_is_derived(session, sur
     assert first.submission_key != "form-123" and len(first.submission_key) == 64  # hashed
     assert _count(session) == 1
     assert session.get(SurveyResponse, first.id).answers == {"park": "Meadow"}
+    with pytest.raises(Invalid) as exc:  # the same key with other answers is not a replay
+        responses.submit(session, survey, {"park": "Rosehill"}, secret=SECRET, submission_key="form-123")
+    assert set(exc.value.fields) == {"Idempotency-Key"}
+    assert _count(session) == 1
 
 
 def test_invalid_answers_store_nothing_and_name_the_field(session, survey):
