@@ -84,13 +84,14 @@ def make_engine(url: str, **kwargs) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # created private, never world-readable
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False},
+                               hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         if url.startswith("sqlite:///") and ":memory:" not in url:
             event.listen(engine, "connect", _owner_only(url.removeprefix("sqlite:///")))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def make_session_factory(engine: Engine, write: bool = False, bus: EventBus | None = None) -> sessionmaker[Session]:

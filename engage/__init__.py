@@ -16,6 +16,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.routing import IntegerConverter
 
 from . import assets, rate_limits, security
+from .common import log_privacy
 from .common.json_provider import EngageJSON
 from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
 from .extensions import Database, csrf, login_manager
@@ -49,6 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_privacy.install()
 
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),

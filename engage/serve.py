@@ -7,9 +7,20 @@ from __future__ import annotations
 
 import os
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from . import create_app, jobs
+from .common import log_privacy
+
+
+class PrivateLogger(glogging.Logger):
+    """Gunicorn's logger with Engage's filter: no client address or receipt code is written
+    (gunicorn's own "Invalid request from ip=…" line included)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        log_privacy.install(self.error_log, self.access_log)
 
 
 class _Server(BaseApplication):
@@ -42,6 +53,9 @@ def main() -> None:
         "worker_class": "gthread",
         "timeout": 0,  # long-polling and websockets hold requests open
         "accesslog": os.environ.get("ACCESS_LOG"),
+        # No remote-address field: the access log never names the client's address.
+        "access_log_format": '"%(r)s" %(s)s %(b)s %(M)sms',
+        "logger_class": PrivateLogger,
     }).run()
 
 

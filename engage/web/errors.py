@@ -71,7 +71,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The route, not the path: a path can hold a receipt code (and the log filter would have to
+        # catch it); the route names the page without anyone's data.
+        log.exception("unhandled error on %s %s", request.method, request.url_rule.rule if request.url_rule else "?")
         if _is_api():
             return json_error(500, "server_error", "Something went wrong on our side")
         return render_error(500)
