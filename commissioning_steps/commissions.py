@@ -37,6 +37,9 @@ class Commission(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     area: Mapped[str] = mapped_column(String(200), default="")
     partners: Mapped[list[str]] = mapped_column(default=list)
+    #: Days residents' own words are kept before a scheduled job erases them (None: until the
+    #: commission erases them by hand). Figures, theme counts and the evidence log are kept.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
     current_step_index: Mapped[int] = mapped_column(Integer, default=0)
     evidence_count: Mapped[int] = mapped_column(Integer, default=0)
     evidence_head: Mapped[str] = mapped_column(String(64), default=GENESIS)
@@ -75,6 +78,11 @@ class PopulationGroup(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+#: Two years: long enough to evaluate the commissioning and review its benefits, no longer.
+DEFAULT_RETENTION_DAYS = 730
+RETENTION_RANGE = (30, 3650)
+
+
 @dataclass
 class CommissionInput:
     title: str
@@ -82,6 +90,7 @@ class CommissionInput:
     area: str = ""
     partners: Sequence[str] = ()
     population_groups: Sequence[tuple[str, float]] = ()
+    retention_days: int | None = DEFAULT_RETENTION_DAYS
 
 
 def _validate(data: CommissionInput) -> None:
@@ -111,6 +120,11 @@ def _validate(data: CommissionInput) -> None:
         fields["population_groups"] = (
             f"Target shares add up to {sum(shares):g}%; they must add up to 100% or less"
         )
+    days = data.retention_days
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int)
+                             or not RETENTION_RANGE[0] <= days <= RETENTION_RANGE[1]):
+        fields["retention_days"] = (f"Keep residents' words for {RETENTION_RANGE[0]} to {RETENTION_RANGE[1]} days, "
+                                    "as a whole number")
     if fields:
         raise Invalid(fields)
 
@@ -120,6 +134,7 @@ def _apply(commission: Commission, data: CommissionInput) -> None:
     commission.summary = data.summary.strip()
     commission.area = data.area.strip()
     commission.partners = [p.strip() for p in data.partners]
+    commission.retention_days = data.retention_days
     commission.population_groups = [
         PopulationGroup(name=name.strip(), target_share=float(share), position=i)
         for i, (name, share) in enumerate(data.population_groups)
@@ -156,6 +171,7 @@ def _snapshot(c: Commission) -> dict:
     return {
         "title": c.title, "summary": c.summary, "area": c.area, "partners": list(c.partners),
         "population_groups": [(g.name, g.target_share) for g in c.population_groups],
+        "retention_days": c.retention_days,
     }
 
 

@@ -64,6 +64,17 @@ def issue_evidence_checkpoints() -> int:
     return _in_session(lambda s: checkpoints.issue_due(s, _app.extensions["engage.checkpoint_signer"]))
 
 
+def erase_expired_words() -> int:
+    """Erase residents' own words older than their commission's retention period."""
+    from surveys import retention
+
+    done = _in_session(retention.erase_expired)
+    total = sum(e.total for e in done.values())
+    if total:
+        log.info("retention: erased %s answers and inbox items in %s commissions", total, len(done))
+    return total
+
+
 @dataclass(frozen=True)
 class RecurringJob:
     id: str
@@ -76,6 +87,7 @@ RECURRING_JOBS = (
     RecurringJob("purge-expired-drafts", purge_expired_drafts, seconds=3600),
     RecurringJob("purge-expired-tokens", purge_expired_tokens, seconds=3600),
     RecurringJob("issue-evidence-checkpoints", issue_evidence_checkpoints, seconds=3600),
+    RecurringJob("erase-expired-words", erase_expired_words, seconds=3600),
 )
 
 

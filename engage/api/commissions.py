@@ -23,6 +23,7 @@ def commission_json(commission: commissions.Commission) -> dict:
         "partners": list(commission.partners),
         "population_groups": [{"name": g.name, "target_share": g.target_share}
                               for g in commission.population_groups],
+        "retention_days": commission.retention_days,
         "current_step": current.key if current else None,
         "journey_complete": commission.journey_complete,
         "journey_version": journey.JOURNEY_VERSION,
@@ -46,6 +47,7 @@ def _input(data: dict, base: commissions.Commission | None = None) -> commission
         area=data.get("area", base.area if base else ""),
         partners=data.get("partners", list(base.partners) if base else []),
         population_groups=[(g["name"], g["target_share"]) for g in groups or []],
+        retention_days=data.get("retention_days", base.retention_days if base else commissions.DEFAULT_RETENTION_DAYS),
     )
 
 

@@ -34,6 +34,7 @@ class CommissionIn(Schema):
                            validate=validate.Length(max=50))
     population_groups = fields.List(fields.Nested(PopulationGroupIn), load_default=list,
                                     validate=validate.Length(max=50))
+    retention_days = fields.Integer(strict=True, allow_none=True, load_default=730)
 
 
 class EvidenceIn(Schema):

@@ -41,6 +41,7 @@ def _commission_input(form: CommissionForm) -> commissions.CommissionInput:
     return commissions.CommissionInput(
         title=form.title.data or "", summary=form.summary.data or "", area=form.area.data or "",
         partners=parse_lines(form.partners.data), population_groups=parse_groups(form.population_groups.data),
+        retention_days=form.retention_days.data,
     )
 
 
@@ -84,6 +85,7 @@ def edit(commission_id: int):
         form.area.data = commission.area
         form.partners.data = "\n".join(commission.partners)
         form.population_groups.data = format_groups(commission.population_groups)
+        form.retention_days.data = commission.retention_days
     saved = _save_commission(form, commission)
     if saved:
         flash("Commission saved", "success")

@@ -32,6 +32,10 @@ class CommissionForm(FlaskForm):
                        validators=[Length(max=200, message="Area must be 200 characters or fewer")])
     partners = TextAreaField("Partner organisations", widget=GovTextArea())
     population_groups = TextAreaField("Population groups and target shares", widget=GovTextArea())
+    retention_days = IntegerField("How long to keep residents' own words", widget=GovTextInput(),
+                                  default=730,
+                                  validators=[Optional(), NumberRange(min=30, max=3650, message=(
+                                      "Keep residents' words for 30 to 3650 days, as a whole number"))])
     submit = SubmitField("Save commission", widget=GovSubmitInput())
 
 
