@@ -47,6 +47,26 @@ def init_app(app: Flask) -> None:
     users = AppGroup("users", help="Staff accounts.")
     app.cli.add_command(users)
 
+    @users.command("delete")
+    @click.option("--email", required=True)
+    @click.confirmation_option(prompt="The account's name, email and password are removed for good. Go on?")
+    def delete_user(email: str):
+        """Delete a staff account: its evidence stays, authored by staff#id and its role."""
+        from commissioning_steps import accounts
+
+        session = database().session(write=True)
+        try:
+            user = staff.find_by_email(session, email)
+            if user is None:
+                raise click.ClickException("No staff account has that email address.")
+            accounts.delete_account(session, user)
+            click.echo(f"Deleted the account staff#{user.id}; its evidence entries stay, shown as a deleted "
+                       f"{user.role_label.lower()} account.")
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+        finally:
+            session.close()
+
     @users.command("create")
     @click.option("--email", required=True)
     @click.option("--name", required=True)

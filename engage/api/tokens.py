@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from commissioning_steps import journey, staff
+from commissioning_steps import accounts, journey, staff
+from commissioning_steps.errors import NotFound
 
 from ..auth import TOO_MANY, WRONG, authenticate
 from ..extensions import db_session
@@ -60,3 +61,21 @@ def revoke_token(token_id: int):
 @bp.get("/journey")
 def get_journey():
     return jsonify(journey.as_dict())
+
+
+@bp.get("/auth/me/export")
+@staff_required
+def export_own_data():
+    return jsonify(accounts.export_own_data(db_session(), current_staff()))
+
+
+@bp.delete("/staff/<int:user_id>")
+@staff_required
+def delete_staff_account(user_id: int):
+    """Administrators delete an account; its evidence stays authored by ``staff#id`` and its role."""
+    session = db_session()
+    user = session.get(staff.StaffUser, user_id)
+    if user is None:
+        raise NotFound("No staff account with that id")
+    accounts.delete_account(session, user, current_staff())
+    return "", 204

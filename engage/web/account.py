@@ -1,15 +1,18 @@
 """Signing in and out."""
 from __future__ import annotations
 
+import json
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from commissioning_steps import staff
+from commissioning_steps import accounts, staff
 
 from .. import auth
 from ..auth import TOO_MANY, WRONG, authenticate, start_session
+from ..common.downloads import download
 from ..extensions import db_session
 from commissioning_steps.errors import Invalid, NotFound
 
@@ -121,3 +124,11 @@ def timed_out():
         flash(auth.timeout_message(staff.ABSOLUTE if times.absolute_left <= times.idle_left else staff.IDLE),
               "info")
     return redirect(url_for(".sign_in"))
+
+
+@bp.get("/account/export.json")
+@login_required
+def export_own_data():
+    """Everything Engage holds about the signed-in account, as a file (UK GDPR right of access)."""
+    data = accounts.export_own_data(db_session(), current_user._get_current_object())
+    return download(json.dumps(data, ensure_ascii=False, indent=2), "application/json", "my-engage-data.json")

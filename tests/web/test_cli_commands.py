@@ -139,3 +139,19 @@ def test_create_token_command(app, world):
     assert response.status_code == 200
     bad = app.test_cli_runner().invoke(args=["create-token", "--email", "nobody@example.org"])
     assert bad.exit_code != 0
+
+
+def test_users_delete_keeps_the_reference_and_removes_the_person(app, world):
+    from commissioning_steps import staff as staff_module
+
+    user = world.user("leaving@example.org", staff_module.COMMISSIONER, "Lee Leaving")
+    result = _invoke(app, ["users", "delete", "--email", "leaving@example.org", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"staff#{user.id}" in result.output
+    s = app.extensions["engage.db"].session()
+    try:
+        row = s.get(StaffUser, user.id)
+        assert (row.name, row.active) == ("Deleted account", False) and "leaving" not in row.email
+    finally:
+        s.close()
+    assert _invoke(app, ["users", "delete", "--email", "leaving@example.org", "--yes"]).exit_code != 0
