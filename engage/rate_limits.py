@@ -1,56 +1,67 @@
-"""Rate limits for residents' unauthenticated calls, per client address, in memory only.
+"""Rate limits for residents' unauthenticated calls, per client address, through Flask-Limiter.
 
-The address is held for minutes at most, in this process's memory, and is never written to the
-database or the logs; that is all the privacy notice promises. Behind a proxy, set the proxy to
-pass the client address (``ProxyFix``); with several processes each has its own budget.
+Sized for shared addresses: a library, a drop-in session or a venue's Wi-Fi puts hundreds of
+residents behind one address within minutes, so a budget must let them all through while
+stopping a script that sends thousands. The same limit guards a form and the API call that do
+the same thing (``allowed`` for pages, ``limit_client`` for API views), under one name.
 
-The buckets belong to the app (``app.extensions["engage.rate_limits"]``), so two apps in one
-process (tests) never share a budget.
+Storage: in memory, per app, by default (each process then has its own budget); Redis when
+``RATELIMIT_STORAGE_URL`` names it, or when ``SOCKETIO_MESSAGE_QUEUE`` does (a deployment that
+already runs Redis to share sockets across processes shares budgets the same way). Addresses
+are held for the length of a window at most, by the limiter's storage, never in the database
+or the logs. Behind a proxy, pass the client address through (``ProxyFix``).
 """
 from __future__ import annotations
 
-import threading
 from functools import wraps
 
 from flask import Flask, current_app, request
-
-from engage.common.token_bucket import TokenBucket
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse
 
 from .common.errors import ApiError
 
-class ClientLimits:
-    """This app's buckets, one per (limit name, rate), keyed by client address."""
+#: Per minute, per client address. A resident's submission is one request; a hall of 300
+#: people finishing within two minutes of each other stays inside 300.
+LIMITS = {
+    "submit": "300/minute",      # send a survey's answers (form or API)
+    "draft": "600/minute",       # start or continue answering on the page-by-page form
+    "receipt": "300/minute",     # see, change or delete one's answers with a receipt code
+}
+TOO_MANY = "Too many requests from your connection. Wait a minute and try again."
 
-    def __init__(self) -> None:
-        self.buckets: dict[tuple[str, int], TokenBucket] = {}
-        self.lock = threading.Lock()
 
-    def allow(self, name: str, per_minute: int, client: str | None) -> bool:
-        with self.lock:
-            key = (name, per_minute)
-            bucket = self.buckets.get(key)
-            if bucket is None:
-                bucket = self.buckets[key] = TokenBucket(rate=per_minute / 60.0, burst=max(5, per_minute // 3),
-                                                         max_keys=50_000)
-            return bucket.allow(client)
+def _storage(app: Flask) -> str:
+    url = app.config.get("RATELIMIT_STORAGE_URL") or app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    return url if url and url.startswith(("redis://", "rediss://")) else "memory://"
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["engage.rate_limits"] = ClientLimits()
+    limiter = Limiter(key_func=get_remote_address, storage_uri=_storage(app), strategy="moving-window",
+                      default_limits=[], headers_enabled=False, enabled=app.config["RATE_LIMITS_ENABLED"],
+                      key_prefix=f"engage-{id(app)}" if _storage(app) == "memory://" else "engage")
+    limiter.init_app(app)
+    app.extensions["engage.rate_limits"] = limiter
 
 
-def allowed(name: str, per_minute: int) -> bool:
+def allowed(name: str, per_minute: int | None = None) -> bool:
+    """Count one call against the limit called ``name`` for this client; False when over it."""
     if not current_app.config["RATE_LIMITS_ENABLED"]:
         return True
-    return current_app.extensions["engage.rate_limits"].allow(name, per_minute, request.remote_addr)
+    limiter: Limiter = current_app.extensions["engage.rate_limits"]
+    sizes = {**LIMITS, **(current_app.config.get("RATE_LIMITS") or {})}
+    item = parse(f"{per_minute}/minute" if per_minute else sizes[name])
+    return limiter.limiter.hit(item, name, request.remote_addr or "unknown")
 
 
-def limit_client(name: str, per_minute: int):
+def limit_client(name: str, per_minute: int | None = None):
+    """An API view that counts against ``name``; over it, a 429 JSON error."""
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not allowed(name, per_minute):
-                raise ApiError(429, "rate_limited", "Too many requests from your connection. Wait a minute and try again.")
+                raise ApiError(429, "rate_limited", TOO_MANY)
             return view(*args, **kwargs)
         return wrapper
     return decorator

@@ -178,7 +178,7 @@ def public_survey(slug: str):
 
 
 @bp.post("/surveys/<int:survey_id>/responses")
-@limit_client("submit", per_minute=30)
+@limit_client("submit")
 def submit_response(survey_id: int):
     session = db_session()
     survey = lifecycle.get_survey(session, survey_id)
@@ -200,13 +200,13 @@ def _response_json(response: SurveyResponse) -> dict:
 
 
 @bp.get("/responses/<receipt>")
-@limit_client("receipt", per_minute=60)
+@limit_client("receipt")
 def get_response(receipt: str):
     return jsonify(_response_json(responses.find(db_session(), receipt)))
 
 
 @bp.put("/responses/<receipt>")
-@limit_client("receipt", per_minute=60)
+@limit_client("receipt")
 def change_response(receipt: str):
     session = db_session()
     response = responses.find(session, receipt)
@@ -216,7 +216,7 @@ def change_response(receipt: str):
 
 
 @bp.delete("/responses/<receipt>")
-@limit_client("receipt", per_minute=60)
+@limit_client("receipt")
 def delete_response(receipt: str):
     session = db_session()
     responses.delete(session, responses.find(session, receipt))

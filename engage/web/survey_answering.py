@@ -184,7 +184,7 @@ def qr(slug: str, fmt: str):
 def receipt_form():
     error = None
     if request.method == "POST":
-        if not allowed("receipt", 30):
+        if not allowed("receipt"):
             return render_template("surveys/resident/receipt_form.html", error="Too many tries. Wait a minute, then try again."), 429
         code = responses.normalise_receipt(request.form.get("receipt"))
         if code is None:

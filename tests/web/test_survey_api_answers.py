@@ -351,7 +351,8 @@ def test_public_survey_description(client, survey, alice):
 
 @pytest.fixture
 def limited_app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": True})  # as in production
+    # as in production, with the submit budget made small so the test reaches it quickly
+    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": True, "RATE_LIMITS": {"submit": "30/minute"}})
     yield app
     app.extensions["engage.db"].engine.dispose()
 
@@ -403,3 +404,32 @@ def test_two_apps_never_share_a_rate_limit_budget(database_url):
     finally:
         for app in (first, second):
             app.extensions["engage.db"].engine.dispose()
+
+
+def test_the_limits_are_sized_for_a_hall_on_one_wi_fi(database_url):
+    """Security audit, point 5: 20 residents at a drop-in session on one address could not all
+    submit (10 at once, 30 a minute). Hundreds now can, and a script still meets a limit."""
+    app = create_app({"DATABASE_URL": database_url, "RATE_LIMITS_ENABLED": True})
+    try:
+        with app.test_request_context(environ_base={"REMOTE_ADDR": ADDRESS}):
+            admitted = 0
+            while rate_limits.allowed("submit") and admitted < 5000:
+                admitted += 1
+        assert 200 <= admitted < 5000
+        assert rate_limits.LIMITS["receipt"] == "300/minute"
+    finally:
+        app.extensions["engage.db"].engine.dispose()
+
+
+def test_rate_limits_share_redis_when_the_deployment_has_it(database_url):
+    from engage.rate_limits import _storage
+
+    app = create_app({"DATABASE_URL": database_url, "SOCKETIO_MESSAGE_QUEUE": None})
+    try:
+        assert _storage(app) == "memory://"
+        app.config.update(SOCKETIO_MESSAGE_QUEUE="redis://127.0.0.1:6379/0")
+        assert _storage(app) == "redis://127.0.0.1:6379/0"
+        app.config.update(RATELIMIT_STORAGE_URL="redis://127.0.0.1:6379/3")
+        assert _storage(app) == "redis://127.0.0.1:6379/3"
+    finally:
+        app.extensions["engage.db"].engine.dispose()
