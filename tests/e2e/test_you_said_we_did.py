@@ -192,3 +192,39 @@ def test_the_staff_pages_fit_a_phone(server, new_context):
         phone.goto(url if url.startswith("http") else server + url)
         assert_fits_phone(phone)
         assert_no_violations(phone)
+
+
+def test_a_phone_follows_its_live_poll_words(server, new_context):
+    """A phone sends a phrase; when the question closes it offers "What happened to our ideas?",
+    which shows the phrase, then its theme once the commissioner tags it."""
+    headers = _staff_headers(server)
+    live = requests.post(server + "/api/v1/commissions/2/live-sessions", headers=headers, json={
+        "title": "Park ideas (e2e)", "step": "initiate",
+        "questions": [{"type": "word_cloud", "text": "One word for the park"}]}).json()
+    question = live["questions"][0]["id"]
+    control = server + f"/api/v1/live-sessions/{live['id']}/questions/{question}"
+    assert requests.post(control + "/open", headers=headers).status_code == 200
+    phone = new_context(phone=True).new_page()
+    phone.goto(f"{server}/join/{live['code']}")
+    expect(phone.locator("#live-connection")).to_contain_text("Connected")
+    expect(phone.get_by_role("link", name="What happened to our ideas?")).to_be_hidden()
+    phone.get_by_label("Your answer").fill("Pond benches")
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator("#vote-state")).to_contain_text("Your answer: Pond benches")
+    assert requests.post(control + "/close", headers=headers).status_code == 200
+    phone.get_by_role("link", name="What happened to our ideas?").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("What happened to our ideas?")
+    expect(phone.locator("#influence-list")).to_contain_text("“Pond benches”")
+    expect(phone.locator("#influence-list")).to_contain_text("not put it in a theme yet")
+    assert_no_violations(phone)
+
+    found = requests.get(server + "/api/v1/commissions/2/inputs?q=pond", headers=headers).json()["items"]
+    theme = requests.post(server + "/api/v1/commissions/2/themes", headers=headers,
+                          json={"name": "Seating (e2e)"}).json()
+    assert requests.post(server + f"/api/v1/themes/{theme['id']}/items", headers=headers,
+                         json={"items": [found[0]["id"]]}).status_code == 200
+    phone.reload()
+    expect(phone.locator("#influence-list")).to_contain_text("Theme: Seating (e2e)")
+    expect(phone.locator("#influence-list")).to_contain_text("0 other people said the same")
+    assert_fits_phone(phone)
+    assert_no_violations(phone)
