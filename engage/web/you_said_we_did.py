@@ -82,14 +82,6 @@ def _ints(values) -> list[int]:
     return [i for i in (_int(v) for v in values) if i is not None]
 
 
-def _safe_next(commission: Commission, target: str | None, fallback: str) -> str:
-    """Only a page of this commission, never another site."""
-    prefix = f"/commissions/{commission.id}/"
-    if target and target.startswith(prefix) and "//" not in target and "\\" not in target:
-        return target
-    return fallback
-
-
 # -- dates, in the GOV.UK date input pattern --------------------------------------------------
 
 
