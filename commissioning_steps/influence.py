@@ -1,6 +1,7 @@
 """Where one resident's words went: each thing they wrote, the themes it is part of (with how
 many others said the same), and the decisions those themes shaped, or why a theme was not
-taken up.
+taken up. A decision linked to the resident's own item (not through a theme) is shown with that
+item too.
 
 A resident is known here only by the pseudonymous key their input was indexed under (their
 survey response, or their live-poll participant token), which only they hold the way to. Nothing
@@ -15,6 +16,12 @@ from sqlalchemy.orm import Session
 
 from . import decisions, themes
 from .inputs import InputItem
+
+
+def _decision_json(d: decisions.Decision) -> dict[str, Any]:
+    return {"title": d.title, "kind": d.kind_label, "status": d.status, "status_label": d.status_label,
+            "decided_by": d.decided_by, "decided_on": d.decided_on.isoformat(),
+            "takes_effect_on": d.takes_effect_on.isoformat() if d.takes_effect_on else None}
 
 
 def influence(session: Session, respondent_keys: list[str]) -> list[dict[str, Any]]:
@@ -32,6 +39,13 @@ def influence(session: Session, respondent_keys: list[str]) -> list[dict[str, An
         .join(InputItem, InputItem.id == themes.ThemeItem.item_id)
         .where(themes.ThemeItem.theme_id.in_(theme_ids)).group_by(themes.ThemeItem.theme_id)).all()) \
         if theme_ids else {}
+    direct: dict[int, list[decisions.Decision]] = {}
+    if items:
+        for item_id, decision in session.execute(
+                select(decisions.DecisionItem.item_id, decisions.Decision)
+                .join(decisions.Decision, decisions.Decision.id == decisions.DecisionItem.decision_id)
+                .where(decisions.DecisionItem.item_id.in_([i.id for i in items])).order_by(decisions.Decision.id)):
+            direct.setdefault(item_id, []).append(decision)
     out = []
     for item in items:
         entries = []
@@ -40,12 +54,10 @@ def influence(session: Session, respondent_keys: list[str]) -> list[dict[str, An
                 "theme": theme.name,
                 "others": max(0, residents.get(theme.id, 1) - 1),
                 "minority": theme.minority,
-                "decisions": [{"title": d.title, "kind": d.kind_label, "status": d.status, "status_label": d.status_label,
-                               "decided_by": d.decided_by, "decided_on": d.decided_on.isoformat(),
-                               "takes_effect_on": d.takes_effect_on.isoformat() if d.takes_effect_on else None}
-                              for d in shaped.get(theme.id, [])],
+                "decisions": [_decision_json(d) for d in shaped.get(theme.id, [])],
                 "not_taken_up": theme.not_taken_up_reason,
             })
         out.append({"ref": item.ref, "text": item.text, "question": item.question_text, "activity": item.activity_title,
-                    "kind": item.kind_label, "themes": entries})
+                    "kind": item.kind_label, "themes": entries,
+                    "decisions": [_decision_json(d) for d in direct.get(item.id, [])]})
     return out

@@ -262,6 +262,9 @@ def pick_quote(session: Session, theme: Theme, item_id: Any, actor: StaffUser, *
     if row.quoted:
         raise Conflict("That quote is already picked for this theme")
     item = session.get(InputItem, item_id)
+    if item.hidden:
+        raise Invalid({"item": "A moderator hid this from the room during the live poll, so it cannot be "
+                               "shown on the public page as a quote. Pick another quote."})
     if evidence.personal_details_problem(item.text):
         raise Invalid({"item": "This quote holds an email address or phone number, so it cannot enter the "
                                "evidence log, which is kept and shared. Pick another quote."})

@@ -18,6 +18,7 @@ from commissioning_steps.staff import StaffUser
 
 from .auth import hash_password
 from .config import INSTANCE
+from .demo_you_said_we_did import load_you_said_we_did
 from .extensions import database
 
 DEMO_ACCOUNTS = (
@@ -111,6 +112,7 @@ def _load(session, password: str) -> None:
     commissions.add_member(session, park, "evaluator@example.org", staff.EVALUATOR)
     _demo_surveys(session, day, commissioner)
     _demo_live_session(session, day, commissioner)
+    load_you_said_we_did(session, commissioner)
 
 
 def _demo_live_session(session, commission, commissioner) -> None:

@@ -9,7 +9,8 @@ journey's themes and decisions, and ``surveys`` builds on ``commissioning_steps`
 other way round.
 
 Everything is aggregated in SQL; nothing personal is included: residents' own words appear only
-as the quotes a commissioner picked, which were checked for contact details when picked.
+as the quotes a commissioner picked, which were checked for contact details when picked; words a
+live-poll moderator hid from the room never appear, even if they were picked before being hidden.
 """
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ def report(session: Session, commission: Commission) -> dict[str, Any]:
                   "minority": s.theme.minority, "items": s.items, "residents": s.residents,
                   "by_group": [{"group": g, "residents": n} for g, n in s.by_group],
                   "quotes": [{"text": item.text, "minority": minority, "activity": item.activity_title}
-                             for item, minority in s.quotes],
+                             for item, minority in s.quotes if not item.hidden],
                   "decisions": s.decision_ids, "not_taken_up": s.theme.not_taken_up_reason}
                  for s in summaries],
         "did": [{"id": d.id, "title": d.title, "description": d.description, "kind": d.kind,

@@ -1,18 +1,29 @@
 """The API of "you said, we did": the input inbox, themes, decisions, theme answers, publishing,
-and the public page as JSON. Commissioners of the commission write; its evaluators read."""
+and the public page as JSON. Commissioners of the commission write; its evaluators read.
+
+Residents' influence needs no account: a survey receipt (``/responses/{receipt}/influence``) or a
+live poll participant token in a ``Participant-Token`` header (``/live/influence``) shows that
+resident's own words and where they went, and nobody else's."""
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
 from marshmallow import Schema, fields, validate
 
-from commissioning_steps import access, decisions, inputs, themes
+from commissioning_steps import access, decisions, influence, inputs, themes
 from commissioning_steps.errors import Invalid, NotFound
-from surveys import you_said_we_did
+from surveys import input_index, responses, you_said_we_did
+from surveys.live.models import LiveSession
+from surveys.models import Survey
 
+from ..common import participant_tokens
 from ..common import you_said_we_did as shared
 from ..extensions import db_session
+from ..rate_limits import limit_client
 from . import bp
-from .helpers import current_staff, load_json, staff_required
+from .helpers import ApiError, current_staff, load_json, staff_required
+
+PARTICIPANT_HEADER = "Participant-Token"
+
 
 class ThemeIn(Schema):
     name = fields.String(required=True)
@@ -315,3 +326,38 @@ def get_you_said_we_did(commission_id: int):
     if publication is None:
         raise NotFound("Nothing has been published for this commission yet")
     return jsonify(shared.publication_json(publication))
+
+
+# -- a resident's influence -----------------------------------------------------------------
+
+
+def _influence_response(commission_id: int, keys: list[str]):
+    session = db_session()
+    published = you_said_we_did.published(session, commission_id) is not None
+    report = url_for("api.get_you_said_we_did", commission_id=commission_id) if published else None
+    page = url_for("you_said_we_did.public_page", commission_id=commission_id) if published else None
+    return jsonify(shared.influence_json(influence.influence(session, keys), report, page))
+
+
+@bp.get("/responses/<receipt>/influence")
+@limit_client("receipt", per_minute=60)
+def response_influence(receipt: str):
+    """Where the words of the response with this receipt went; an unknown receipt is 404."""
+    response = responses.find(db_session(), receipt)
+    survey = db_session().get(Survey, response.survey_id)
+    return _influence_response(survey.commission_id, [input_index.respondent_key(response)])
+
+
+@bp.get("/live/influence")
+@limit_client("live_influence", per_minute=60)
+def live_influence():
+    """Where a live poll participant's words went, for the phone holding its token."""
+    found = participant_tokens.read(request.headers.get(PARTICIPANT_HEADER))
+    if found is None:
+        raise ApiError(401, "invalid_participant_token",
+                       f"Send the participant token this phone was given as '{PARTICIPANT_HEADER}: <token>'")
+    session_id, participant = found
+    live = db_session().get(LiveSession, session_id)
+    if live is None:
+        raise NotFound("That live poll no longer exists")
+    return _influence_response(live.commission_id, [input_index.participant_key(session_id, participant)])

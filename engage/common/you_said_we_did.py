@@ -75,3 +75,10 @@ def decision_json(session, decision, links) -> dict[str, Any]:
 
 def publication_json(publication) -> dict[str, Any]:
     return {"version": publication.version, "published_at": _iso(publication.published_at), **publication.content}
+
+
+def influence_json(answers: list[dict[str, Any]], report: str | None, page: str | None) -> dict[str, Any]:
+    """One resident's words and where they went. The stable item id is left out: it names the
+    response or participant, which the resident does not need and should not pass around."""
+    return {"answers": [{k: v for k, v in a.items() if k != "ref"} for a in answers],
+            "published": {"api": report, "page": page} if report else None}

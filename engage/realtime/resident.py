@@ -18,7 +18,7 @@ from surveys.live.errors import UnknownSession
 from engage.common.token_bucket import TokenBucket
 
 from ..extensions import db_session
-from . import tokens
+from ..common import participant_tokens as tokens
 from .broadcaster import LIVE, Broadcaster, room
 from .handling import EventError, EventNamespace, event, load
 from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn

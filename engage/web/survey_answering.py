@@ -11,8 +11,9 @@ import io
 import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
+from commissioning_steps import influence
 from commissioning_steps.errors import Conflict, Invalid, NotFound
-from surveys import drafts, lifecycle, pages, responses
+from surveys import drafts, input_index, lifecycle, pages, responses, you_said_we_did
 from surveys.branching import flatten
 from surveys.errors import AnswerError
 from surveys.models import Survey, SurveyResponse
@@ -159,7 +160,8 @@ def done(slug: str):
     receipt = session.get("receipt")
     if not receipt:
         return redirect(url_for(".start", slug=slug))
-    return render_template("surveys/resident/done.html", survey=survey, receipt=receipt)
+    return render_template("surveys/resident/done.html", survey=survey, receipt=receipt,
+                           published=you_said_we_did.published(db_session(), survey.commission_id))
 
 
 @bp.get("/s/<slug>/qr.<fmt>")
@@ -221,7 +223,9 @@ def your_answers():
     rows = [(q, display_answer(q, response.answers.get(q["id"])))
             for q in flatten(survey.definition) if q["id"] in response.answers]
     return render_template("surveys/resident/your_answers.html", survey=survey, response=response, rows=rows,
-                           receipt=session["receipt"], can_change=responses.accepts_answers(survey))
+                           receipt=session["receipt"], can_change=responses.accepts_answers(survey),
+                           influence=influence.influence(db_session(), [input_index.respondent_key(response)]),
+                           published=you_said_we_did.published(db_session(), survey.commission_id))
 
 
 @bp.post("/your-answers/change")

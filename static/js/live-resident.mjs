@@ -148,6 +148,9 @@ function renderQuestion (keep) {
   form.append(el('button', { type: 'submit', class: 'govuk-button', 'data-module': 'govuk-button', id: 'send' }, 'Send'))
   form.append(el('p', { class: 'govuk-body', id: 'vote-state' }))
   questionBox.append(form)
+  // Once a question has closed: where residents' words went ("You said, we did").
+  questionBox.append(el('p', { class: 'govuk-body', id: 'live-ideas', hidden: true },
+    el('a', { class: 'govuk-link', href: app.dataset.ideas }, 'What happened to our ideas?')))
   restore(keep)
   updateFormState()
 }
@@ -180,6 +183,7 @@ function updateFormState () {
     if (control.dataset.move === undefined) control.disabled = !open
   })
   rendererOf(q).setOpen(q, questionBox, open)
+  document.getElementById('live-ideas').hidden = q.state !== 'closed'
   const send = document.getElementById('send')
   send.hidden = !open
   send.textContent = q.asks ? 'Send question' : (state.yourVote !== null && state.yourVote !== undefined ? 'Change my answer' : 'Send')

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from commissioning_steps import evidence
-from engage.realtime import tokens
+from engage.common import participant_tokens as tokens
 from surveys.live import voting
 from surveys.live.models import LiveQuestion
 

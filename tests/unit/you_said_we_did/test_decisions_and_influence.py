@@ -163,3 +163,15 @@ def test_a_resident_sees_where_their_words_went_and_nothing_of_anyone_else(db, c
 
 def _last_entry_id(db, commission) -> int:
     return evidence.entries(db, commission.id)[-1].id
+
+
+def test_a_decision_linked_to_the_residents_own_item_shows_with_it(db, commission, owner, items):
+    decisions.record_decision(db, commission, owner, plan(title="Café prices", kind="decision", step="investigate"),
+                              items=["survey-answer:5:q1"])
+    mine = influence.influence(db, ["survey-response:5"])
+    cafe = [m for m in mine if m["ref"] == "survey-answer:5:q1"][0]
+    assert cafe["themes"] == []
+    assert [d["title"] for d in cafe["decisions"]] == ["Café prices"]
+    other = [m for m in mine if m["ref"] == "survey-answer:5:q2"][0]
+    assert other["decisions"] == []
+    assert influence.influence(db, ["survey-response:4"])[0]["decisions"] == []

@@ -196,3 +196,12 @@ def _decision(**kw):
     return DecisionInput(**{"title": "Saturday opening", "description": "Open on Saturdays from April",
                             "kind": "plan_item", "step": "collaborate", "decided_by": "Adult social care board",
                             "decided_on": "2026-11-20", **kw})
+
+
+def test_words_a_moderator_hid_cannot_be_picked_as_a_quote(db, commission, owner, items):
+    theme = themes.create_theme(db, commission, owner, name="Minibus")
+    themes.tag(db, theme, by_ref(items, "live-entry:5"), owner)
+    with pytest.raises(Invalid) as exc:
+        themes.pick_quote(db, theme, items["live-entry:5"].id, owner)
+    assert "hid this from the room" in exc.value.fields["item"]
+    assert not [e for e in evidence.entries(db, commission.id) if e.kind == "resident_quote"]

@@ -4,6 +4,10 @@ A token is a random participant id and the live session it belongs to, signed wi
 ``SECRET_KEY`` (itsdangerous), so a phone cannot pick someone else's id or forge one. Binding
 it to one session means two sessions cannot be linked through a phone's tokens. The token is
 not personal, but it is a bearer credential for that phone's votes: it is never logged.
+
+It lives in ``engage/common`` because two adapters read it: the socket namespace a phone votes
+through (``engage/realtime``) and the API that shows a phone where its words went
+(``GET /api/v1/live/influence``).
 """
 from __future__ import annotations
 
@@ -40,3 +44,22 @@ def participant_of(token: object, session_id: int) -> str | None:
         return None
     participant = data.get("p")
     return participant if isinstance(participant, str) and _PARTICIPANT.match(participant) else None
+
+
+def read(token: object) -> tuple[int, str] | None:
+    """``(live session id, participant id)`` from a genuine token, whichever session it is for;
+    else ``None``."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
+        return None
+    try:
+        data = _serializer().loads(token)
+    except BadData:
+        return None
+    if not isinstance(data, dict):
+        return None
+    session_id, participant = data.get("s"), data.get("p")
+    if not isinstance(session_id, int) or isinstance(session_id, bool) or session_id < 1:
+        return None
+    if not isinstance(participant, str) or not _PARTICIPANT.match(participant):
+        return None
+    return session_id, participant
