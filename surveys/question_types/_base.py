@@ -325,6 +325,29 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def leaders(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The chart rows with the highest count: one row, several when they tie, none when
+    nobody chose anything. Anything that names a winner asks this, so a tie is never
+    reported as a win."""
+    rows = list(rows)
+    top = max((row["count"] for row in rows), default=0)
+    return [row for row in rows if row["count"] == top] if top > 0 else []
+
+
+def leader_sentence(rows: Iterable[Mapping[str, Any]], lead: str, unit: tuple[str, str] | None = None) -> str:
+    """' Chosen most: “A”.' for one leader, ' Tied first: “A” and “B” (1 each).' for a tie,
+    and nothing when there is no leader; ``unit`` names the figure ("4 points each")."""
+    best = leaders(rows)
+    if not best:
+        return ""
+    if len(best) == 1:
+        return f" {lead}: “{best[0]['label']}”."
+    names = [f"“{row['label']}”" for row in best]
+    count = best[0]["count"]
+    figure = plural(count, *unit) if unit else str(count)
+    return f" Tied first: {', '.join(names[:-1])} and {names[-1]} ({figure} each)."
+
+
 # -- helpers shared by the type modules -----------------------------------------------------
 
 
