@@ -272,6 +272,11 @@ class QuestionType(ABC):
     live_description: str = ""
     #: How its responses are counted in words: (one, many).
     response_noun: tuple[str, str] = ("response", "responses")
+    #: Each participant may send several answers (up to ``most_answers``), each stored, counted
+    #: and indexed as resident input on its own: sending one adds it (never replaces another),
+    #: and a participant may take one of theirs back while voting is open. The tally is then
+    #: given one list of answers per participant.
+    adds_answers: bool = False
 
     @property
     def listed(self) -> bool:
@@ -292,6 +297,14 @@ class QuestionType(ABC):
     def max_length_for(self, definition: Mapping[str, Any]) -> int | None:
         """The most characters a typed answer may have (``None``: not a typed answer)."""
         return None
+
+    def most_answers(self, definition: Mapping[str, Any]) -> int:
+        """How many answers one participant may have stored at once (see ``adds_answers``)."""
+        return 1
+
+    def answer_key(self, definition: Mapping[str, Any], value: Any) -> Any:
+        """What makes two of one participant's answers the same answer (counted once)."""
+        return value
 
     def answer_length(self, value: str) -> int:
         """How a typed answer is measured against ``max_length_for``."""
