@@ -42,14 +42,14 @@ def test_the_join_ack_carries_the_current_question_and_your_vote_after_a_reload(
     first = join(phone, running_session["code"])
     assert first["question"]["id"] == running_session["questions"][MC]
     assert first["question"]["state"] == "open" and first["question"]["options"] == ["Playground", "Lighting", "Benches"]
-    assert vote(phone, running_session["questions"][MC], "Lighting") == {"ok": True}
+    assert vote(phone, running_session["questions"][MC], "Lighting") == {"ok": True, "your_vote": "Lighting"}
     phone.disconnect(namespace="/live")
 
     reloaded = resident(app)
     again = join(reloaded, running_session["code"], first["participant"])
     assert again["participant"] == first["participant"]
     assert again["your_vote"] == "Lighting"
-    assert vote(reloaded, running_session["questions"][MC], "Benches") == {"ok": True}
+    assert vote(reloaded, running_session["questions"][MC], "Benches") == {"ok": True, "your_vote": "Benches"}
     assert stored_votes(app, running_session["questions"][MC]) == 1  # replaced, not added
 
 
@@ -135,7 +135,7 @@ def test_a_vote_is_acknowledged_only_once_it_is_stored(app, running_session):
     control(running_session, "open", RATING)
     phone = resident(app)
     join(phone, running_session["code"])
-    assert vote(phone, running_session["questions"][RATING], 4) == {"ok": True}
+    assert vote(phone, running_session["questions"][RATING], 4) == {"ok": True, "your_vote": 4}
     assert stored_votes(app, running_session["questions"][RATING]) == 1  # visible to another session at once
 
 
@@ -144,8 +144,8 @@ def test_a_retry_with_the_same_client_vote_id_counts_once(app, running_session):
     phone = resident(app)
     join(phone, running_session["code"])
     qid = running_session["questions"][MC]
-    assert vote(phone, qid, "Lighting", "lost-ack") == {"ok": True}
-    assert vote(phone, qid, "Lighting", "lost-ack") == {"ok": True}
+    assert vote(phone, qid, "Lighting", "lost-ack") == {"ok": True, "your_vote": "Lighting"}
+    assert vote(phone, qid, "Lighting", "lost-ack") == {"ok": True, "your_vote": "Lighting"}
     db = app.extensions["engage.db"].session()
     assert db.scalar(select(LiveQuestion.seq).where(LiveQuestion.id == qid)) == 1
     db.close()
