@@ -62,21 +62,25 @@ export function barChart (rows, caption, id) {
       svg('rect', { class: 'engage-chart__track', x: 0, y: y + 18, width: '100%', height: 12 }),
       svg('rect', { class: 'engage-chart__bar', x: 0, y: y + 18, width: `${Math.min(row.percent, 100)}%`, height: 12 }))
   })
+  return el('figure', { class: 'engage-chart', 'aria-labelledby': `${id}-caption` },
+    chart,
+    el('figcaption', { id: `${id}-caption`, class: 'govuk-visually-hidden', text: caption }),
+    el('div', { class: 'engage-table-scroll' }, figuresTable(rows, caption)))
+}
+
+/** A chart's figures as a table: answer, count and per cent. */
+export function figuresTable (rows, caption) {
   const body = el('tbody', { class: 'govuk-table__body' }, rows.map(row => el('tr', { class: 'govuk-table__row' },
     el('th', { scope: 'row', class: 'govuk-table__header engage-wrap', text: row.label }),
     el('td', { class: 'govuk-table__cell govuk-table__cell--numeric', text: String(row.count) }),
     el('td', { class: 'govuk-table__cell govuk-table__cell--numeric', text: `${row.percent.toFixed(1)}%` }))))
-  const table = el('table', { class: 'govuk-table engage-chart__table' },
+  return el('table', { class: 'govuk-table engage-chart__table' },
     el('caption', { class: 'govuk-table__caption govuk-table__caption--s', text: `Figures for “${caption}”` }),
     el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
       el('th', { scope: 'col', class: 'govuk-table__header', text: 'Answer' }),
       el('th', { scope: 'col', class: 'govuk-table__header govuk-table__header--numeric', text: 'Count' }),
       el('th', { scope: 'col', class: 'govuk-table__header govuk-table__header--numeric', text: 'Per cent' }))),
     body)
-  return el('figure', { class: 'engage-chart', 'aria-labelledby': `${id}-caption` },
-    chart,
-    el('figcaption', { id: `${id}-caption`, class: 'govuk-visually-hidden', text: caption }),
-    el('div', { class: 'engage-table-scroll' }, table))
 }
 
 /** Words sized by how often they were given (five sizes, by class); the table says the same. */
@@ -336,8 +340,8 @@ register('word_cloud', {
   options (q) { return null },
   projector (q, tally) {
     if (!tally || !tally.chart.length) return []
-    return [cloud(tally.chart.slice(0, 40)),
-      el('div', { class: 'govuk-visually-hidden' }, barChart(tally.chart, q.text, 'projector-results'))]
+    // The cloud is drawn for the room; its figures are there for screen readers, as a table.
+    return [cloud(tally.chart.slice(0, 30)), el('div', { class: 'govuk-visually-hidden' }, figuresTable(tally.chart, q.text))]
   }
 })
 
