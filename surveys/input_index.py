@@ -110,6 +110,11 @@ def index_live_vote(session: Session, live: LiveSession, question: LiveQuestion,
                                                           vote.hidden, vote.updated_at)])
 
 
+def unindex_live_vote(session: Session, vote_id: int) -> int:
+    """A participant took back one of their words: it leaves the inbox and every theme count."""
+    return inputs.remove(session, [inputs.ref(inputs.LIVE_VOTE, vote_id)])
+
+
 def index_live_entry(session: Session, live: LiveSession, question: LiveQuestion, entry: LiveEntry) -> None:
     words = get_type(question.definition["type"]).residents_words(question.definition, entry.text)
     if words:

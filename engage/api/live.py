@@ -1,4 +1,5 @@
-"""Live sessions on the API: create them, add questions, run them, read tallies.
+"""Live sessions on the API: create them, add, change and remove questions, run them, read
+tallies, end, archive and delete them.
 
 The same services as the presenter screen's socket controls, so a script (or a clicker app)
 and the presenter screen can run one session together; every change reaches phones through
@@ -6,10 +7,11 @@ the broadcaster either way. Running a session needs the right to change its comm
 """
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 from marshmallow import RAISE, Schema, fields, validate
 
 from commissioning_steps import access
+from commissioning_steps.errors import Invalid
 
 from surveys.live import results, running, sessions, views
 from surveys.live.models import OPEN, LiveSession
@@ -43,6 +45,7 @@ class QuestionIn(Schema):
     min_label = fields.String()
     max_label = fields.String()
     max_length = fields.Integer(strict=True)
+    max_words = fields.Integer(strict=True)
 
 
 class LiveSessionIn(Schema):
@@ -62,14 +65,21 @@ class ModerationIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(running.MODERATION_ACTIONS))
 
 
+def _time(value) -> str | None:
+    return value.isoformat() + "Z" if value else None
+
+
 def live_session_json(live: LiveSession) -> dict:
+    page = {"commission_id": live.commission_id, "session_id": live.id, "_external": True}
     return {
         **views.staff_session(live),
         "join_url": url_for("live.join_session", code=live.code, _external=True),
-        "created_at": live.created_at.isoformat() + "Z",
+        "created_at": _time(live.created_at),
+        "ended_at": _time(live.ended_at),
+        "archived_at": _time(live.archived_at),
         "links": {"self": url_for("api.get_live_session", session_id=live.id),
-                  "presenter": url_for("live.present", commission_id=live.commission_id, session_id=live.id,
-                                    _external=True)},
+                  "presenter": url_for("live.present", **page),
+                  "projector": url_for("live.projector", **page)},
     }
 
 
@@ -100,7 +110,12 @@ def create_live_session(commission_id: int):
 def list_live_sessions(commission_id: int):
     db = db_session()
     commission = access.require(db, current_staff(), commission_id)
-    return jsonify(live_sessions=[live_session_json(live) for live in sessions.sessions_for(db, commission.id)])
+    archived = request.args.get("archived", sessions.WITHOUT_ARCHIVED)
+    choices = (sessions.WITHOUT_ARCHIVED, sessions.WITH_ARCHIVED, sessions.ONLY_ARCHIVED)
+    if archived not in choices:
+        raise Invalid({"archived": f"archived must be one of: {', '.join(choices)}"})
+    return jsonify(live_sessions=[live_session_json(live)
+                                  for live in sessions.sessions_for(db, commission.id, archived)])
 
 
 @bp.get("/live-sessions/<int:session_id>")
@@ -117,6 +132,58 @@ def add_live_question(session_id: int):
     data = load_json(QuestionIn())
     question = sessions.add_question(db, live, current_staff(), data)
     return jsonify(views.question(live, question)), 201
+
+
+@bp.put("/live-sessions/<int:session_id>/questions/<int:question_id>")
+@staff_required
+def change_live_question(session_id: int, question_id: int):
+    """Replace a question that has not been opened (409 ``question_locked`` once it has)."""
+    db, live = _live(session_id)
+    data = load_json(QuestionIn())
+    question = sessions.edit_question(db, live, question_id, current_staff(), data)
+    return jsonify(views.question(live, question))
+
+
+@bp.delete("/live-sessions/<int:session_id>/questions/<int:question_id>")
+@staff_required
+def remove_live_question(session_id: int, question_id: int):
+    db, live = _live(session_id)
+    sessions.remove_question(db, live, question_id, current_staff())
+    return "", 204
+
+
+@bp.post("/live-sessions/<int:session_id>/end")
+@staff_required
+def end_live_session(session_id: int):
+    """Close the open question (its evidence is appended), stop the code joining; phones hear it."""
+    db, live = _live(session_id)
+    running.end_session(db, live, current_staff())
+    return jsonify(live_session_json(live))
+
+
+@bp.post("/live-sessions/<int:session_id>/archive")
+@staff_required
+def archive_live_session(session_id: int):
+    db, live = _live(session_id)
+    sessions.archive_session(db, live, current_staff())
+    return jsonify(live_session_json(live))
+
+
+@bp.post("/live-sessions/<int:session_id>/unarchive")
+@staff_required
+def unarchive_live_session(session_id: int):
+    db, live = _live(session_id)
+    sessions.unarchive_session(db, live, current_staff())
+    return jsonify(live_session_json(live))
+
+
+@bp.delete("/live-sessions/<int:session_id>")
+@staff_required
+def delete_live_session(session_id: int):
+    """Only a session that never ran (409 otherwise: end and archive it instead)."""
+    db, live = _live(session_id)
+    sessions.delete_session(db, live, current_staff())
+    return "", 204
 
 
 def _control(session_id: int, question_id: int, action: str):

@@ -9,7 +9,9 @@
 - Question changes (open, close, reveal, hide, move) are sent at once. Closing sends the
   final tally at once too, read after the close committed, so it equals the stored votes.
 - Results go to staff screens (``/presenter``) always, and to phones (``/live``) only for the
-  current question, and only while its results are shown.
+  current question, and only while its results are shown. The projector view is a
+  ``/presenter`` socket in the session's projector room, and gets what phones get.
+- Ending a session (or deleting one that never ran) sends ``session_ended`` to everyone.
 - Presence: sockets are counted in memory, mirrored into ``live_presence`` by the same task
   (at most every ``PRESENCE_INTERVAL``, and on a heartbeat), and counted from there, so the
   figure is right with any number of processes.
@@ -35,7 +37,9 @@ from flask_socketio import SocketIO
 
 from commissioning_steps.events import DomainEvent, EventBus
 from surveys.live import presence, views
-from surveys.live.events import QUESTION_EVENTS, RESULT_EVENTS, LiveQuestionClosed
+from surveys.live.events import (
+    QUESTION_EVENTS, RESULT_EVENTS, SESSION_END_EVENTS, LiveQuestionClosed, LiveSessionDeleted,
+)
 from surveys.live.models import LiveQuestion, LiveSession
 
 from .coalescer import TallyCoalescer
@@ -52,6 +56,15 @@ IDLE_WAIT = 5.0
 
 def room(session_id: int) -> str:
     return f"session:{session_id}"
+
+
+def projector_room(session_id: int) -> str:
+    """The projector views of a session (on ``/presenter``): they see what the room sees."""
+    return f"projector:{session_id}"
+
+
+#: Who gets which audience's results: (namespace, room of a session, audience).
+_AUDIENCES = ((PRESENTER, room, views.STAFF), (PRESENTER, projector_room, views.ROOM), (LIVE, room, views.ROOM))
 
 
 def _process_name() -> str:
@@ -80,7 +93,8 @@ class Broadcaster:
         self._stopped = threading.Event()
         self._task = None
         self._subscriptions = [(evt.name, self._on_question_event) for evt in QUESTION_EVENTS] + \
-                              [(evt.name, self._on_results_changed) for evt in RESULT_EVENTS]
+                              [(evt.name, self._on_results_changed) for evt in RESULT_EVENTS] + \
+                              [(evt.name, self._on_session_ended) for evt in SESSION_END_EVENTS]
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -154,6 +168,11 @@ class Broadcaster:
                 self.coalescer.flush((evt.session_id, evt.question_id), now=self.clock())
         self.send_question(evt.session_id, evt.question_id)
 
+    def _on_session_ended(self, evt: DomainEvent) -> None:
+        message = {"session_id": evt.session_id, "deleted": isinstance(evt, LiveSessionDeleted)}
+        for namespace, room_of in ((LIVE, room), (PRESENTER, room), (PRESENTER, projector_room)):
+            self.socketio.emit("session_ended", message, namespace=namespace, to=room_of(evt.session_id))
+
     # -- emitting -------------------------------------------------------------------------
 
     def _read(self, fn: Callable[[Any], Any]) -> Any:
@@ -175,6 +194,7 @@ class Broadcaster:
             return
         live_message, staff_message, result_messages = built
         self.socketio.emit("question", live_message, namespace=LIVE, to=room(session_id))
+        self.socketio.emit("question", live_message, namespace=PRESENTER, to=projector_room(session_id))
         self.socketio.emit("question", staff_message, namespace=PRESENTER, to=room(session_id))
         self._emit_results(session_id, result_messages)
 
@@ -187,19 +207,19 @@ class Broadcaster:
         if messages is not None:
             self._emit_results(session_id, messages)
 
-    def _results(self, db, live: LiveSession, question_id: int) -> list[tuple[str, str, dict]]:
-        """(namespace, event, payload) for a question's results, following the hiding rule."""
+    def _results(self, db, live: LiveSession, question_id: int) -> list[tuple[str, str, str, dict]]:
+        """(namespace, room, event, payload) for a question's results, following the hiding rule."""
         shown = views.results_for(db, live, db.get(LiveQuestion, question_id))
         messages = []
-        for namespace, audience in ((PRESENTER, views.STAFF), (LIVE, views.ROOM)):
+        for namespace, room_of, audience in _AUDIENCES:
             for event in ("tally", "entries"):
                 if shown[audience][event] is not None:
-                    messages.append((namespace, event, shown[audience][event]))
+                    messages.append((namespace, room_of(live.id), event, shown[audience][event]))
         return messages
 
-    def _emit_results(self, session_id: int, messages: list[tuple[str, str, dict]]) -> None:
-        for namespace, event, payload in messages:
-            self.socketio.emit(event, payload, namespace=namespace, to=room(session_id))
+    def _emit_results(self, session_id: int, messages: list[tuple[str, str, str, dict]]) -> None:
+        for namespace, to, event, payload in messages:
+            self.socketio.emit(event, payload, namespace=namespace, to=to)
 
     # -- presence ---------------------------------------------------------------------------
 
@@ -255,6 +275,7 @@ class Broadcaster:
                 message = {"count": count}
                 self.socketio.emit("participants", message, namespace=LIVE, to=room(session_id))
                 self.socketio.emit("participants", message, namespace=PRESENTER, to=room(session_id))
+                self.socketio.emit("participants", message, namespace=PRESENTER, to=projector_room(session_id))
         for session_id in set(self._last_counts) - rooms:
             del self._last_counts[session_id]
 

@@ -1,5 +1,8 @@
 """``/presenter``: the staff screens that run a session. Signed-in staff only.
 
+``watch`` is for staff screens (every result, recorded as a viewing); ``project`` for the
+projector view, which sees only what the room sees.
+
 The signed-in user comes from the Flask session cookie the browser sent when the socket
 connected. It is checked on connect (role) and again on every event (the account is still
 active, and may change this commission: ``commissioning_steps.access``), so removing someone
@@ -19,7 +22,7 @@ from surveys.live.errors import UnknownSession
 from surveys.live.models import LiveSession
 
 from ..extensions import db_session
-from .broadcaster import PRESENTER, Broadcaster, room
+from .broadcaster import PRESENTER, Broadcaster, projector_room, room
 from .handling import EventNamespace, event, load
 from .schemas import ControlIn, ModerateIn, WatchIn
 
@@ -75,6 +78,16 @@ class PresenterNamespace(EventNamespace):
         join_room(room(live.id))
         self.broadcaster.watching(request.sid, live.id)
         return {"ok": True, **views.snapshot(db, live, views.STAFF)}
+
+    @event
+    def on_project(self, data):
+        """The projector view: it joins as the room does, so it receives results only once they
+        are shown (never interim ones), and is therefore not recorded as a viewing."""
+        data = load(WatchIn(), data)
+        db, _, live = authorised_session(data["session_id"], write=False)
+        join_room(projector_room(live.id))
+        self.broadcaster.watching(request.sid, live.id)
+        return {"ok": True, **views.projector(db, live)}
 
     @event
     def on_control(self, data):

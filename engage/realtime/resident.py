@@ -21,7 +21,7 @@ from ..extensions import db_session
 from ..common import participant_tokens as tokens
 from .broadcaster import LIVE, Broadcaster, room
 from .handling import EventError, EventNamespace, event, load
-from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn
+from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn, WithdrawIn
 
 #: Per participant: a burst of 10 events, then 5 a second (docs/live-protocol.md).
 EVENT_RATE, EVENT_BURST = 5.0, 10
@@ -85,7 +85,7 @@ class ResidentNamespace(EventNamespace):
         data = load(JoinIn(), data)
         db = db_session()
         try:
-            live = sessions.find_by_code(db, data["code"])
+            live = sessions.find_joinable(db, data["code"])
         except UnknownSession:
             with self._lock:
                 self.failed_joins.allow(address)
@@ -118,7 +118,21 @@ class ResidentNamespace(EventNamespace):
         db = db_session(write=True)
         live = sessions.get_session(db, joined.session_id)
         voting.cast_vote(db, live, joined.participant, data["question_id"], data["value"], data["client_vote_id"])
-        return {"ok": True}
+        return {"ok": True, "your_vote": self._yours(db, live, joined, data["question_id"])}
+
+    @event
+    def on_withdraw(self, data):
+        joined = self._joined_participant()
+        data = load(WithdrawIn(), data)
+        db = db_session(write=True)
+        live = sessions.get_session(db, joined.session_id)
+        voting.withdraw(db, live, joined.participant, data["question_id"], data["value"], data["client_vote_id"])
+        return {"ok": True, "your_vote": self._yours(db, live, joined, data["question_id"])}
+
+    @staticmethod
+    def _yours(db, live, joined: Joined, question_id: int):
+        """The participant's answers as now stored (a retry's ack says the same as the first)."""
+        return results.vote_of(db, sessions.get_question(live, question_id), joined.participant)
 
     @event
     def on_ask(self, data):

@@ -38,6 +38,12 @@ class VoteIn(_Strict):
     client_vote_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
+class WithdrawIn(_Strict):
+    question_id = Id(required=True)
+    value = fields.Raw(required=True)
+    client_vote_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
 class AskIn(_Strict):
     # The limit on what a person may type is the domain's (and answered as ``too_long``);
     # this only stops absurd strings before any work is done on them.
@@ -65,4 +71,4 @@ class ModerateIn(_Strict):
     action = fields.String(required=True, validate=validate.OneOf(MODERATION_ACTIONS))
 
 
-__all__ = ["ValidationError", "JoinIn", "VoteIn", "AskIn", "UpvoteIn", "WatchIn", "ControlIn", "ModerateIn"]
+__all__ = ["ValidationError", "JoinIn", "VoteIn", "WithdrawIn", "AskIn", "UpvoteIn", "WatchIn", "ControlIn", "ModerateIn"]

@@ -79,6 +79,11 @@ socket.on('question', msg => {
 socket.on('tally', tally => { if (applyTally(tally)) renderResults() })
 socket.on('entries', entries => { if (applyEntries(entries)) renderResults() })
 socket.on('participants', msg => setParticipants(msg.count))
+socket.on('session_ended', () => {
+  controls.hidden = true
+  document.getElementById('session-ended').hidden = false
+  announce('This live session has ended. Its code no longer joins.')
+})
 
 function setQuestion (question) {
   if (!question || !state.question || question.id !== state.question.id) {

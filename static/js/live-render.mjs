@@ -62,21 +62,25 @@ export function barChart (rows, caption, id) {
       svg('rect', { class: 'engage-chart__track', x: 0, y: y + 18, width: '100%', height: 12 }),
       svg('rect', { class: 'engage-chart__bar', x: 0, y: y + 18, width: `${Math.min(row.percent, 100)}%`, height: 12 }))
   })
+  return el('figure', { class: 'engage-chart', 'aria-labelledby': `${id}-caption` },
+    chart,
+    el('figcaption', { id: `${id}-caption`, class: 'govuk-visually-hidden', text: caption }),
+    el('div', { class: 'engage-table-scroll' }, figuresTable(rows, caption)))
+}
+
+/** A chart's figures as a table: answer, count and per cent. */
+export function figuresTable (rows, caption) {
   const body = el('tbody', { class: 'govuk-table__body' }, rows.map(row => el('tr', { class: 'govuk-table__row' },
     el('th', { scope: 'row', class: 'govuk-table__header engage-wrap', text: row.label }),
     el('td', { class: 'govuk-table__cell govuk-table__cell--numeric', text: String(row.count) }),
     el('td', { class: 'govuk-table__cell govuk-table__cell--numeric', text: `${row.percent.toFixed(1)}%` }))))
-  const table = el('table', { class: 'govuk-table engage-chart__table' },
+  return el('table', { class: 'govuk-table engage-chart__table' },
     el('caption', { class: 'govuk-table__caption govuk-table__caption--s', text: `Figures for “${caption}”` }),
     el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
       el('th', { scope: 'col', class: 'govuk-table__header', text: 'Answer' }),
       el('th', { scope: 'col', class: 'govuk-table__header govuk-table__header--numeric', text: 'Count' }),
       el('th', { scope: 'col', class: 'govuk-table__header govuk-table__header--numeric', text: 'Per cent' }))),
     body)
-  return el('figure', { class: 'engage-chart', 'aria-labelledby': `${id}-caption` },
-    chart,
-    el('figcaption', { id: `${id}-caption`, class: 'govuk-visually-hidden', text: caption }),
-    el('div', { class: 'engage-table-scroll' }, table))
 }
 
 /** Words sized by how often they were given (five sizes, by class); the table says the same. */
@@ -86,6 +90,28 @@ export function cloud (rows) {
     el('li', {
       class: `engage-live-cloud__word engage-live-cloud__word--${top ? Math.ceil((row.count / top) * 4) + 1 : 1}`,
       text: row.label
+    })))
+}
+
+/**
+ * Bars for the projector, as one table: each row is the answer, its bar (drawn, and hidden from
+ * assistive technology) and its figures, so the chart is its own table alternative and six
+ * answers fit a 1280x720 screen without scrolling.
+ */
+export function projectorBars (rows, caption) {
+  return el('table', { class: 'engage-projector-bars' },
+    el('caption', { class: 'govuk-visually-hidden', text: `Results for “${caption}”` }),
+    el('thead', { class: 'govuk-visually-hidden' }, el('tr', {},
+      el('th', { scope: 'col', text: 'Answer' }), el('th', { scope: 'col', text: 'Bar' }),
+      el('th', { scope: 'col', text: 'Result' }))),
+    el('tbody', {}, rows.map(row => {
+      const bar = svg('svg', { class: 'engage-projector-bars__svg', width: '100%', height: 28, 'aria-hidden': 'true', focusable: 'false' })
+      bar.append(svg('rect', { class: 'engage-projector-bars__track', x: 0, y: 0, width: '100%', height: 28 }),
+        svg('rect', { class: 'engage-projector-bars__bar', x: 0, y: 0, width: `${Math.min(row.percent, 100)}%`, height: 28 }))
+      return el('tr', { class: 'engage-projector-bars__row' },
+        el('th', { scope: 'row', class: 'engage-projector-bars__label engage-wrap', text: row.label }),
+        el('td', { class: 'engage-projector-bars__chart' }, bar),
+        el('td', { class: 'engage-projector-bars__figure', text: `${row.count} (${Math.round(row.percent)}%)` }))
     })))
 }
 
@@ -158,7 +184,21 @@ const base = {
   /** Called when voting opens or closes, after the form's controls were enabled or disabled. */
   setOpen (q, box, open) {},
   /** Results below the summary line. */
-  results (q, tally, entries, opts) { return tally && tally.chart.length ? [barChart(tally.chart, q.text, 'results')] : [] }
+  results (q, tally, entries, opts) { return tally && tally.chart.length ? [barChart(tally.chart, q.text, 'results')] : [] },
+  /** What the projector lists while voting, without counts (labels), or null when there is
+   *  nothing to choose from (the projector then shows the question's hint). */
+  options (q) { return q.choices ? q.choices.map(choice => String(choice.label)) : null },
+  /** Results on the projector, once they are shown. */
+  projector (q, tally, entries) { return tally && tally.chart.length ? [projectorBars(tally.chart, q.text)] : [] },
+  /** Nodes under the form listing what this phone has sent, or null (see word_cloud). */
+  sent (q, yourVote, open) { return null },
+  /** What a phone says about the answer it has sent (`yourVote`), under the form. */
+  yours (q, yourVote, open) {
+    const value = Array.isArray(yourVote) ? yourVote.join(', ') : String(yourVote)
+    return open
+      ? `Your answer: ${value}. You can change it until voting closes.`
+      : `Voting has closed. Your answer was: ${value}.`
+  }
 }
 
 export function register (name, renderer) {
@@ -223,6 +263,7 @@ function drawRanking (list, open, focusIndex = null, focusMove = null) {
 }
 
 register('ranking', {
+  options (q) { return q.options },
   input (q, { hintId, yourVote, announce }) {
     const list = el('ol', { class: 'govuk-list engage-live-ranking', id: 'ranking' })
     orders.set(list, Array.isArray(yourVote) ? [...yourVote] : [...q.options])
@@ -258,21 +299,60 @@ register('ranking', {
   }
 })
 
-// A word or short phrase; results as a cloud with the same figures as bars and a table.
+// Words or short phrases, several per phone (`max_answers`), each sent on its own and each
+// removable while voting is open; results as a cloud with the same figures as bars and a table.
+function wordsLeft (q, sent) {
+  const left = (q.max_answers || 1) - sent.length
+  return left > 0 ? `${left} more allowed` : 'no more allowed: remove one to send another'
+}
+
 register('word_cloud', {
-  input (q, ctx) { return textField(q, ctx, { label: 'Your answer', multiline: false }) },
+  input (q, ctx) {
+    const label = (q.max_answers || 1) > 1 ? 'A word or short phrase' : 'Your answer'
+    return textField(q, ctx, { label, multiline: false })
+  },
+  // Sending adds a word: the field is emptied for the next one, never refilled with the last.
+  restore (q, box, value) {
+    const field = box.querySelector('#answer')
+    if (field && typeof value === 'string') field.value = value
+  },
+  yours (q, yourVote, open) {
+    const sent = Array.isArray(yourVote) ? yourVote : [yourVote]
+    if (!open) return `Voting has closed. You sent: ${sent.join(', ')}.`
+    return `You have sent: ${sent.join(', ')} (${wordsLeft(q, sent)}).`
+  },
+  /** The words this phone sent, each with a button that takes it back while voting is open. */
+  sent (q, yourVote, open) {
+    const sent = Array.isArray(yourVote) ? yourVote : []
+    if (!open || !sent.length) return null
+    return el('ul', { class: 'govuk-list engage-live-sent', 'aria-label': 'Words you have sent' }, sent.map(word =>
+      el('li', { class: 'engage-live-sent__item' },
+        el('span', { class: 'govuk-body engage-wrap engage-live-sent__word', text: word }),
+        el('button', { type: 'button', class: 'govuk-button govuk-button--secondary engage-live-small-button', 'data-withdraw': word },
+          'Remove', visuallyHidden(` “${word}”`)))))
+  },
   results (q, tally) {
     if (!tally || !tally.chart.length) return []
     const nodes = [cloud(tally.chart), barChart(tally.chart, q.text, 'results')]
     if (tally.more) nodes.push(el('p', { class: 'govuk-body-s', text: `And ${plural(tally.more, 'other word')} given less often.` }))
     return nodes
+  },
+  options (q) { return null },
+  projector (q, tally) {
+    if (!tally || !tally.chart.length) return []
+    // The cloud is drawn for the room; its figures are there for screen readers, as a table.
+    return [cloud(tally.chart.slice(0, 30)), el('div', { class: 'govuk-visually-hidden' }, figuresTable(tally.chart, q.text))]
   }
 })
+
+// The projector shows the first few answers or questions, large.
+const PROJECTOR_ENTRIES = 6
 
 // A sentence or two; results as the list of answers, which moderators can hide.
 register('open_text', {
   input (q, ctx) { return textField(q, ctx, { label: 'Your answer', multiline: true }) },
-  results (q, tally, entries, opts) { return [entryList(q, entries ? entries.entries : [], opts)] }
+  results (q, tally, entries, opts) { return [entryList(q, entries ? entries.entries : [], opts)] },
+  projector (q, tally, entries) { return [entryList(q, entries ? entries.entries.slice(0, PROJECTOR_ENTRIES) : [])] }
 })
 
 // Q&A: residents ask (nothing to vote on) and up-vote each other's questions.
@@ -280,6 +360,9 @@ register('qa', {
   input (q, ctx) { return textField(q, ctx, { label: 'Your question', multiline: true }) },
   results (q, tally, entries, opts) {
     return [entryList(q, entries ? entries.entries : [], { ...opts, empty: 'No questions from the room yet.' })]
+  },
+  projector (q, tally, entries) {
+    return [entryList(q, entries ? entries.entries.slice(0, PROJECTOR_ENTRIES) : [], { empty: 'No questions from the room yet.' })]
   }
 })
 

@@ -62,6 +62,7 @@ function join () {
   if (token) payload.participant = token
   socket.timeout(ACK_TIMEOUT).emit('join', payload, (err, ack) => {
     if (err) { connection.textContent = 'Could not join. Retrying…'; window.setTimeout(join, 2000); return }
+    if (!ack.ok && ack.error.code === 'session_ended') { renderEnded(); return }
     if (!ack.ok) { showJoinError(ack.error); return }
     storage(tokenKey, ack.participant)
     state.joined = true
@@ -70,7 +71,7 @@ function join () {
     state.yourVote = ack.your_vote
     state.upvoted = new Set(ack.your_upvotes || [])
     setQuestion(ack.question, { announceChange: !sameQuestion })
-    if (sameQuestion && state.yourVote !== null && state.yourVote !== undefined) {
+    if (sameQuestion && hasVoted()) {
       restore(null)
       updateFormState()
     }
@@ -84,6 +85,26 @@ function join () {
 function showJoinError (error) {
   connection.textContent = error.message
   announce(error.message)
+}
+
+// -- the finished screen: the session has ended (or was removed) ------------------------------
+
+socket.on('session_ended', renderEnded)
+
+function renderEnded () {
+  state.joined = false
+  state.question = null
+  socket.disconnect() // nothing more will happen in this session: stop reconnecting to it
+  connection.textContent = 'The session has ended.'
+  resultsBox.hidden = true
+  resultsBox.replaceChildren()
+  const hadFocus = questionBox.contains(document.activeElement)
+  questionBox.replaceChildren(
+    heading('This live session has ended', false),
+    el('p', { class: 'govuk-body', text: 'Thank you for taking part. Voting has closed, and nothing more will appear here.' }),
+    el('p', { class: 'govuk-body' }, el('a', { class: 'govuk-link', href: app.dataset.ideas }, 'What happened to our ideas?')))
+  if (hadFocus) document.getElementById('live-heading').focus()
+  announce('This live session has ended. Thank you for taking part.')
 }
 
 // -- the question -----------------------------------------------------------------------------
@@ -107,7 +128,9 @@ function setQuestion (question, { announceChange = false, previous = state.quest
   }
   state.question = question
   const hadFocus = questionBox.contains(document.activeElement) || resultsBox.contains(document.activeElement)
-  if (changed || !previous || previous.state !== question.state) {
+  // A question not yet opened can be changed (or renumbered when another is removed): draw it again.
+  const redrawn = !changed && previous && drawnAs(previous) !== drawnAs(question)
+  if (changed || !previous || previous.state !== question.state || redrawn) {
     renderQuestion(changed ? null : formValue())
   } else {
     updateFormState()
@@ -123,6 +146,11 @@ function setQuestion (question, { announceChange = false, previous = state.quest
   } else if (previous.revealed !== question.revealed) {
     announce(question.revealed ? 'The results are now shown.' : 'The results are hidden again.')
   }
+}
+
+function drawnAs (q) {
+  const { state: _state, revealed: _revealed, ...rest } = q
+  return JSON.stringify(rest)
 }
 
 function stateSentence (q) {
@@ -147,7 +175,7 @@ function renderQuestion (keep) {
   group.append(...rendererOf(q).input(q, { hintId: 'answer-hint', yourVote: state.yourVote, announce }))
   form.append(el('button', { type: 'submit', class: 'govuk-button', 'data-module': 'govuk-button', id: 'send' }, 'Send'))
   form.append(el('p', { class: 'govuk-body', id: 'vote-state' }))
-  questionBox.append(form)
+  questionBox.append(form, el('div', { id: 'sent-answers' }))
   // Once a question has closed: where residents' words went ("You said, we did").
   questionBox.append(el('p', { class: 'govuk-body', id: 'live-ideas', hidden: true },
     el('a', { class: 'govuk-link', href: app.dataset.ideas }, 'What happened to our ideas?')))
@@ -165,7 +193,7 @@ function restore (keep) {
   const q = state.question
   // What was typed is kept across a change of state; otherwise the vote this phone sent (where
   // residents ask rather than vote, there is none to show again).
-  const value = keep !== null && keep !== undefined ? keep : (q.asks ? null : state.yourVote)
+  const value = keep !== null && keep !== undefined ? keep : (q.asks || q.adds_answers ? null : state.yourVote)
   if (value === null || value === undefined) return
   rendererOf(q).restore(q, questionBox, value)
 }
@@ -174,29 +202,48 @@ function describeVote (value) {
   return Array.isArray(value) ? value.join(', ') : String(value)
 }
 
+function hasVoted () {
+  const vote = state.yourVote
+  return vote !== null && vote !== undefined && !(Array.isArray(vote) && vote.length === 0)
+}
+
+/** Whether this phone has sent all the answers the question takes (types that add answers). */
+function full (q) {
+  return Boolean(q.adds_answers) && Array.isArray(state.yourVote) && state.yourVote.length >= (q.max_answers || 1)
+}
+
 function updateFormState () {
   const q = state.question
   const form = questionBox.querySelector('form')
   if (!q || !form) return
   const open = q.state === 'open'
   form.querySelectorAll('input, textarea, button').forEach(control => {
-    if (control.dataset.move === undefined) control.disabled = !open
+    if (control.dataset.move === undefined) control.disabled = !open || full(q)
   })
   rendererOf(q).setOpen(q, questionBox, open)
   document.getElementById('live-ideas').hidden = q.state !== 'closed'
   const send = document.getElementById('send')
-  send.hidden = !open
-  send.textContent = q.asks ? 'Send question' : (state.yourVote !== null && state.yourVote !== undefined ? 'Change my answer' : 'Send')
+  send.hidden = !open || full(q)
+  send.textContent = q.asks ? 'Send question' : (hasVoted() && !q.adds_answers ? 'Change my answer' : 'Send')
   const line = document.getElementById('vote-state')
   if (q.asks) {
     line.textContent = open ? '' : stateSentence(q)
-  } else if (state.yourVote !== null && state.yourVote !== undefined) {
-    line.textContent = open
-      ? `Your answer: ${describeVote(state.yourVote)}. You can change it until voting closes.`
-      : `Voting has closed. Your answer was: ${describeVote(state.yourVote)}.`
+  } else if (hasVoted()) {
+    line.textContent = rendererOf(q).yours(q, state.yourVote, open)
   } else {
     line.textContent = stateSentence(q)
   }
+  const sent = document.getElementById('sent-answers')
+  const list = hasVoted() ? rendererOf(q).sent(q, state.yourVote, open) : null
+  const focused = sent.contains(document.activeElement)
+  sent.replaceChildren(...(list ? [list] : []))
+  if (focused) focusAnswer()
+}
+
+function focusAnswer () {
+  const field = document.getElementById('answer')
+  if (field && !field.disabled) field.focus()
+  else document.getElementById('live-heading').focus()
 }
 
 function showError (error) {
@@ -269,11 +316,38 @@ function submit (form) {
   send('vote', payload, ack => {
     button.disabled = false
     if (!ack.ok) { showError(ack.error); return }
-    state.yourVote = typeof value === 'string' ? value.trim() : value
+    const sent = typeof value === 'string' ? value.trim() : value
+    state.yourVote = ack.your_vote !== undefined ? ack.your_vote : sent
+    if (q.adds_answers) {
+      // The answer was added to this phone's: empty the field for the next one.
+      const field = document.getElementById('answer')
+      if (field) field.value = ''
+      updateFormState()
+      announce(`Your answer was counted: ${describeVote(sent)}. ${rendererOf(q).yours(q, state.yourVote, true)}`)
+      if (full(q)) focusAnswer()
+      return
+    }
     updateFormState()
     announce(`Your answer was counted: ${describeVote(state.yourVote)}.`)
   })
 }
+
+// Taking back one of this phone's answers (a word cloud's words), while voting is open.
+questionBox.addEventListener('click', event => {
+  const button = event.target.closest('[data-withdraw]')
+  const q = state.question
+  if (!button || button.disabled || !q) return
+  const word = button.dataset.withdraw
+  button.disabled = true
+  clearError()
+  send('withdraw', { question_id: q.id, value: word, client_vote_id: newId() }, ack => {
+    if (!ack.ok) { button.disabled = false; showError(ack.error); return }
+    state.yourVote = ack.your_vote
+    updateFormState()
+    focusAnswer()
+    announce(`Removed “${word}”. ` + (hasVoted() ? rendererOf(q).yours(q, state.yourVote, true) : 'You have sent nothing yet.'))
+  })
+})
 
 // -- results ------------------------------------------------------------------------------------
 

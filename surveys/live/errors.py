@@ -27,6 +27,18 @@ class QuestionNotOpen(Conflict):
     code = "question_closed"
 
 
+class SessionEnded(Conflict):
+    """Joining, voting or running a session that has ended (or was removed while in use)."""
+
+    code = "session_ended"
+
+
+class QuestionLocked(Conflict):
+    """Changing or removing a question that has been opened: its answers would no longer fit it."""
+
+    code = "question_locked"
+
+
 class InvalidValue(Invalid):
     code = "invalid_value"
 

@@ -28,6 +28,40 @@ class LiveQuestionAdded(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class LiveSessionEnded(DomainEvent):
+    """No more joining or voting; ``closed_question_id`` is the question ending it closed."""
+
+    name: ClassVar[str] = "live.session_ended"
+    session_id: int
+    closed_question_id: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveSessionArchived(DomainEvent):
+    name: ClassVar[str] = "live.session_archived"
+    session_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveSessionUnarchived(DomainEvent):
+    name: ClassVar[str] = "live.session_unarchived"
+    session_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveSessionDeleted(DomainEvent):
+    """A session that never ran was removed (its questions, and any staff viewings, with it)."""
+
+    name: ClassVar[str] = "live.session_deleted"
+    session_id: int
+    questions: int
+
+
+#: Events after which phones and screens hear that the session is over.
+SESSION_END_EVENTS = (LiveSessionEnded, LiveSessionDeleted)
+
+
+@dataclasses.dataclass(frozen=True)
 class QuestionEvent(DomainEvent):
     """A change phones and presenter screens show at once: the ``question`` message."""
 
@@ -51,6 +85,20 @@ class LiveQuestionClosed(QuestionEvent):
     name: ClassVar[str] = "live.question_closed"
     total: int
     seq: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveQuestionChanged(QuestionEvent):
+    """A question not yet opened was edited (phones showing it draw it again)."""
+
+    name: ClassVar[str] = "live.question_changed"
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveQuestionRemoved(QuestionEvent):
+    """A question not yet opened was removed; if it was on the screen, nothing is now."""
+
+    name: ClassVar[str] = "live.question_removed"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +127,13 @@ class VoteCast(ResultsChanged):
 
 
 @dataclasses.dataclass(frozen=True)
+class VoteWithdrawn(ResultsChanged):
+    """A participant took back one of their answers (a word-cloud word) while voting was open."""
+
+    name: ClassVar[str] = "vote.withdrawn"
+
+
+@dataclasses.dataclass(frozen=True)
 class EntryPosted(ResultsChanged):
     name: ClassVar[str] = "live.entry_posted"
     entry_id: int
@@ -98,9 +153,10 @@ class EntryModerated(ResultsChanged):
 
 
 #: Events after which phones and presenters get a new ``question`` message.
-QUESTION_EVENTS = (CurrentQuestionChanged, QuestionOpened, LiveQuestionClosed, ResultsRevealed, ResultsHidden)
+QUESTION_EVENTS = (CurrentQuestionChanged, QuestionOpened, LiveQuestionClosed, ResultsRevealed, ResultsHidden,
+                   LiveQuestionChanged, LiveQuestionRemoved)
 #: Events after which a question's tally (or Q&A list) is out of date.
-RESULT_EVENTS = (VoteCast, EntryPosted, EntryUpvoted, EntryModerated)
+RESULT_EVENTS = (VoteCast, VoteWithdrawn, EntryPosted, EntryUpvoted, EntryModerated)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,7 +7,10 @@ name, an address or a network address.
 
 Invariants the services keep (and the constraints back up):
 
-- one stored vote per participant per question; voting again replaces it;
+- one stored vote per participant per question (one ``slot``); voting again replaces it.
+  Types that add answers (a word cloud's several words, ``QuestionType.adds_answers``) store
+  each answer in a slot of its own, up to the question's most (``most_answers``): sending
+  another adds one, and a participant can take one of theirs back while voting is open;
 - a ``client_vote_id`` is accepted once per participant (``live_vote_receipts``), so a retry
   after a lost acknowledgement is never counted twice, whatever order the retries arrive in;
 - at most one question of a session is open, and it is the session's current question;
@@ -30,6 +33,9 @@ from surveys.question_types import QuestionType
 
 PENDING, OPEN, CLOSED = "pending", "open", "closed"
 QUESTION_STATES = (PENDING, OPEN, CLOSED)
+#: What a session is, as pages and the API name it: set up and never run, running (a question
+#: has been opened), ended (no more joining or voting), ended and archived (off the list).
+NOT_STARTED, RUNNING, ENDED, ARCHIVED = "not_started", "running", "ended", "archived"
 
 
 class LiveSession(Base):
@@ -47,10 +53,28 @@ class LiveSession(Base):
     current_question_id: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Once set, the code no longer joins and nothing can be opened, voted on or changed.
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: An ended session off the default list; kept, with everything it recorded.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     questions: Mapped[list["LiveQuestion"]] = relationship(
         order_by="LiveQuestion.position", back_populates="live_session",
     )
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def status(self) -> str:
+        if self.archived_at is not None:
+            return ARCHIVED
+        if self.ended_at is not None:
+            return ENDED
+        if any(q.opened_at is not None for q in self.questions):
+            return RUNNING
+        return NOT_STARTED
 
 
 class LiveQuestion(Base):
@@ -87,14 +111,22 @@ class LiveQuestion(Base):
 
 
 class LiveVote(Base):
-    """A participant's current answer to a question (a vote, a word, a text)."""
+    """A participant's current answer to a question (a vote, a word, a text).
+
+    One row per answer: a vote, an open-text answer, or one of a participant's word-cloud
+    words (each in its own ``slot``), so every word is stored, counted, moderated and
+    indexed as resident input on its own, under its own id.
+    """
 
     __tablename__ = "live_votes"
-    __table_args__ = (UniqueConstraint("question_id", "participant", name="uq_live_votes_question_participant"),)
+    __table_args__ = (UniqueConstraint("question_id", "participant", "slot",
+                                       name="uq_live_votes_question_participant_slot"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("live_questions.id"), index=True)
     participant: Mapped[str] = mapped_column(String(32))
+    #: 0 for a type with one answer each; 0 to ``most_answers - 1`` for one that adds answers.
+    slot: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     value: Mapped[Any] = mapped_column(JSON)
     #: Open-text answers a moderator has hidden: kept (they are still what was said) but not shown.
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)

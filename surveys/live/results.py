@@ -45,8 +45,15 @@ def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
         total = session.scalar(select(func.count()).select_from(LiveEntry)
                                .where(LiveEntry.question_id == question.id)) or 0
         return {"question_id": question.id, "counts": {}, "total": total, "seq": seq, "chart": []}
-    values = list(session.scalars(select(LiveVote.value).where(LiveVote.question_id == question.id)
-                                  .order_by(LiveVote.id)))
+    rows = session.execute(select(LiveVote.participant, LiveVote.value).where(LiveVote.question_id == question.id)
+                           .order_by(LiveVote.id)).all()
+    if qtype.adds_answers:  # one list of answers per participant, as the type's tally expects
+        grouped: dict[str, list[Any]] = {}
+        for participant, value in rows:
+            grouped.setdefault(participant, []).append(value)
+        values: list[Any] = list(grouped.values())
+    else:
+        values = [value for _, value in rows]
     result = question_types.tally(question.definition, values)
     rows = question_types.chart(question.definition, result)
     counts = {str(key): count for key, count in result["counts"].items()}
@@ -57,7 +64,7 @@ def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
         message["counts"] = {key: counts[key] for key in kept}
         message["chart"] = rows[:WORD_CLOUD_LIMIT]
         message["more"] = len(counts) - WORD_CLOUD_LIMIT
-    for extra in ("mean", "median"):
+    for extra in ("mean", "median", "words"):
         if extra in result:
             message[extra] = result[extra]
     return message
@@ -113,9 +120,14 @@ def moderated(session: Session, question: LiveQuestion) -> dict[str, int]:
 
 
 def vote_of(session: Session, question: LiveQuestion, participant: str) -> Any:
-    """A participant's stored answer to a question, or ``None``."""
-    return session.scalar(select(LiveVote.value).where(LiveVote.question_id == question.id,
-                                                       LiveVote.participant == participant))
+    """A participant's stored answer to a question, or ``None``; for a type that adds answers,
+    the list of them in the order they were sent (``None`` when there are none)."""
+    values = list(session.scalars(select(LiveVote.value).where(LiveVote.question_id == question.id,
+                                                               LiveVote.participant == participant)
+                                  .order_by(LiveVote.id)))
+    if question.kind.adds_answers:
+        return values or None
+    return values[0] if values else None
 
 
 def upvoted_by(session: Session, question: LiveQuestion, participant: str) -> list[int]:

@@ -8,7 +8,10 @@ Rules kept here:
   with the number of participants connected (closing again after reopening appends a new entry
   that names the earlier one, so the log keeps both rounds);
 - showing or hiding results, and every staff screen that receives interim results, is
-  recorded in ``live_disclosures`` with the state of the vote at that moment.
+  recorded in ``live_disclosures`` with the state of the vote at that moment;
+- ending a session closes its open question first (with its evidence, as closing always
+  does); after that its code no longer joins and no control applies (moderation still does:
+  hiding something said stays possible afterwards).
 
 Controls lock the session's row (PostgreSQL), so two commissioners pressing buttons at once
 are applied one after the other.
@@ -33,11 +36,11 @@ from surveys.question_types._base import plural
 from . import presence, results
 from .errors import InvalidValue, QuestionNotOpen, UnknownEntry
 from .events import (
-    CurrentQuestionChanged, EntryModerated, LiveQuestionClosed, PresenterWatching, QuestionOpened, ResultsHidden,
-    ResultsRevealed,
+    CurrentQuestionChanged, EntryModerated, LiveQuestionClosed, LiveSessionEnded, PresenterWatching, QuestionOpened,
+    ResultsHidden, ResultsRevealed,
 )
 from .models import CLOSED, OPEN, LiveEntry, LiveQuestion, LiveSession, LiveVote, ResultDisclosure
-from .sessions import current_question
+from .sessions import current_question, require_not_ended
 from .voting import lock_question
 
 REVEALED, HIDDEN, WATCHED = "revealed", "hidden", "watched"
@@ -48,10 +51,32 @@ CONTROL_ACTIONS = ("open", "close", "reveal", "hide", "goto", "next", "previous"
 WATCH_WINDOW = timedelta(minutes=1)
 
 
-def _lock_session(session: Session, live: LiveSession) -> LiveSession:
+def _lock_session(session: Session, live: LiveSession, *, running: bool = True) -> LiveSession:
+    """The session's row, locked; ``running``: refused once the session has ended."""
     locked = session.get(LiveSession, live.id, with_for_update=True, populate_existing=True)
     session.expire(locked, ["questions"])
+    if running:
+        require_not_ended(locked, "This live session has ended: its questions can no longer be opened, closed "
+                                  "or shown")
     return locked
+
+
+@transactional
+def end_session(session: Session, live: LiveSession, actor: StaffUser) -> LiveSession:
+    """End the session: its open question closes (its result goes into the evidence log), its
+    code stops joining, and phones hear that it has ended. It cannot be restarted."""
+    live = _lock_session(session, live, running=False)
+    if live.ended:
+        raise Conflict("This live session has ended already")
+    closed = None
+    for question in live.questions:
+        if question.state == OPEN:
+            closed = lock_question(session, live, question.id)
+            _close(session, live, closed)
+    live.ended_at = utcnow()
+    session.flush()
+    publish(session, LiveSessionEnded(live.commission_id, live.id, closed.id if closed else None))
+    return live
 
 
 @transactional
@@ -103,6 +128,7 @@ def go_to(session: Session, live: LiveSession, question_id: Any, actor: StaffUse
 @transactional
 def move(session: Session, live: LiveSession, offset: int, actor: StaffUser) -> LiveQuestion:
     """The next (``offset=1``) or previous (``-1``) question; from no question, the first."""
+    require_not_ended(live, "This live session has ended: its questions can no longer be opened, closed or shown")
     questions = list(live.questions)
     if not questions:
         raise Conflict("This live session has no questions yet")

@@ -8,7 +8,11 @@ reading only, no web framework (docs/live-protocol.md describes the shapes).
 
 A question's payload carries what its type says phones need (``QuestionType.live_keys``) and
 how to draw it (``renderer``, ``label``, ``hint``, ``answers``, ``max_length``, ``choices``,
-``moderation``), so no client branches on the type's name.
+``moderation``, ``adds_answers``, ``max_answers``), so no client branches on the type's name.
+
+Audiences: ``STAFF`` (presenter and moderation screens: every result, hidden entries too) and
+``ROOM`` (phones, and the projector view, which joins as the room does: results only once
+they are shown).
 """
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ def question(live: LiveSession, q: LiveQuestion | None) -> dict[str, Any] | None
     data.update({
         "renderer": qtype.renderer, "label": qtype.live_label(definition), "hint": qtype.live_hint(definition),
         "answers": qtype.answers, "asks": qtype.asks, "noun": list(qtype.response_noun), "moderation": list(qtype.moderation),
+        "adds_answers": qtype.adds_answers, "max_answers": qtype.most_answers(definition),
     })
     limit = qtype.max_length_for(definition)
     if limit is not None:
@@ -63,6 +68,8 @@ def staff_session(live: LiveSession) -> dict[str, Any]:
         "step": live.step,
         "step_name": step.name if step else live.step,
         "current_question_id": live.current_question_id,
+        "status": live.status,
+        "ended": live.ended,
         "questions": [question(live, q) for q in live.questions],
     }
 
@@ -107,3 +114,10 @@ def snapshot(db: Session, live: LiveSession, audience: str, *, with_results: boo
     if with_results:
         data.update(results_for(db, live, current, (audience,))[audience])
     return data
+
+
+def projector(db: Session, live: LiveSession) -> dict[str, Any]:
+    """What the projector view draws from: the room's view (results only once shown), the
+    participant count, and whether the session has ended."""
+    return {**snapshot(db, live, ROOM), "session": {**session(live), "ended": live.ended},
+            "participants": presence.count(db, live.id)}

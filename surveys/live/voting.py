@@ -6,7 +6,10 @@ either stored before the close, and counted in the final tally, or refused after
 stored after the final tally was read. The same lock makes ``seq`` and the votes move together.
 
 "One vote per participant" means one per participant token, which is one per browser: polls
-are anonymous, so this limits devices, not people.
+are anonymous, so this limits devices, not people. Types that add answers (a word cloud's
+words, ``QuestionType.adds_answers``) keep up to ``most_answers`` per participant, one row each:
+sending another adds one (never silently replacing an earlier one), the same answer twice is
+refused (it would count once anyway), and ``withdraw`` takes one back while voting is open.
 """
 from __future__ import annotations
 
@@ -21,8 +24,11 @@ from commissioning_steps.events import publish
 from surveys import input_index, question_types
 from surveys.errors import AnswerError
 
+from surveys.question_types._base import plural
+
 from .errors import InvalidValue, QuestionNotOpen, TooLong, UnknownEntry, UnknownQuestion
-from .events import EntryPosted, EntryUpvoted, VoteCast
+from .events import EntryPosted, EntryUpvoted, VoteCast, VoteWithdrawn
+from .sessions import require_not_ended
 from .models import OPEN, PENDING, LiveEntry, LiveQuestion, LiveSession, LiveUpvote, LiveVote, LiveVoteReceipt
 
 #: Questions one participant may post to one Q&A: enough for anyone with something to ask,
@@ -86,27 +92,44 @@ def _check_client_vote_id(client_vote_id: Any) -> str:
     return client_vote_id
 
 
+def _receipt(session: Session, live: LiveSession, participant: str, client_vote_id: str) -> LiveVoteReceipt | None:
+    return session.scalar(select(LiveVoteReceipt).where(
+        LiveVoteReceipt.session_id == live.id, LiveVoteReceipt.participant == participant,
+        LiveVoteReceipt.client_vote_id == client_vote_id))
+
+
+def votes_of(session: Session, question: LiveQuestion, participant: str) -> list[LiveVote]:
+    """A participant's stored answers to a question, in the order they were sent."""
+    return list(session.scalars(select(LiveVote).where(LiveVote.question_id == question.id,
+                                                       LiveVote.participant == participant)
+                                .order_by(LiveVote.id)))
+
+
 @transactional
 def cast_vote(session: Session, live: LiveSession, participant: str, question_id: Any, value: Any,
               client_vote_id: Any) -> VoteOutcome:
-    """Store a participant's vote on the open question, replacing any earlier one.
+    """Store a participant's vote on the open question, replacing any earlier one (or, for a type
+    that adds answers, adding it to theirs, up to the question's most).
 
     A ``client_vote_id`` this participant already used is acknowledged again and changes
     nothing, even if the question has closed since: the vote it carried was counted then.
     """
     client_vote_id = _check_client_vote_id(client_vote_id)
     question = lock_question(session, live, question_id)
-    receipt = session.scalar(select(LiveVoteReceipt).where(
-        LiveVoteReceipt.session_id == live.id, LiveVoteReceipt.participant == participant,
-        LiveVoteReceipt.client_vote_id == client_vote_id))
+    receipt = _receipt(session, live, participant, client_vote_id)
     if receipt is not None:
         vote_id = session.scalar(select(LiveVote.id).where(LiveVote.question_id == receipt.question_id,
-                                                           LiveVote.participant == participant))
+                                                           LiveVote.participant == participant)
+                                 .order_by(LiveVote.id.desc()).limit(1))
         return VoteOutcome(vote_id or 0, changed=False, duplicate=True)
+    require_not_ended(live)
     _require_open(live, question)
     cleaned = _clean_value(question, value)
-    vote = session.scalar(select(LiveVote).where(LiveVote.question_id == question.id,
-                                                 LiveVote.participant == participant))
+    qtype = question.kind
+    mine = votes_of(session, question, participant)
+    if qtype.adds_answers:
+        return _add_answer(session, live, question, participant, cleaned, mine, client_vote_id)
+    vote = mine[0] if mine else None
     session.add(LiveVoteReceipt(session_id=live.id, participant=participant, client_vote_id=client_vote_id,
                                 question_id=question.id))
     if vote is not None and vote.value == cleaned:
@@ -119,6 +142,29 @@ def cast_vote(session: Session, live: LiveSession, participant: str, question_id
         vote.value = cleaned
         vote.hidden = False  # a new answer is not the one a moderator hid
         vote.updated_at = utcnow()
+    return _stored(session, live, question, vote)
+
+
+def _add_answer(session: Session, live: LiveSession, question: LiveQuestion, participant: str, cleaned: Any,
+                mine: list[LiveVote], client_vote_id: str) -> VoteOutcome:
+    qtype, definition = question.kind, question.definition
+    key = qtype.answer_key(definition, cleaned)
+    if any(qtype.answer_key(definition, vote.value) == key for vote in mine):
+        raise InvalidValue(f"You have sent “{cleaned}” already: each of your answers counts once")
+    most = qtype.most_answers(definition)
+    if len(mine) >= most:
+        raise InvalidValue(f"You can send {plural(most, 'answer')} to this question and have sent "
+                           f"{'it' if most == 1 else 'them all'}. Remove one of yours to send another.")
+    used = {vote.slot for vote in mine}
+    slot = next(n for n in range(most) if n not in used)
+    session.add(LiveVoteReceipt(session_id=live.id, participant=participant, client_vote_id=client_vote_id,
+                                question_id=question.id))
+    vote = LiveVote(question_id=question.id, participant=participant, slot=slot, value=cleaned)
+    session.add(vote)
+    return _stored(session, live, question, vote)
+
+
+def _stored(session: Session, live: LiveSession, question: LiveQuestion, vote: LiveVote) -> VoteOutcome:
     question.seq += 1
     session.flush()
     if question.kind.own_words:
@@ -128,12 +174,47 @@ def cast_vote(session: Session, live: LiveSession, participant: str, question_id
 
 
 @transactional
+def withdraw(session: Session, live: LiveSession, participant: str, question_id: Any, value: Any,
+             client_vote_id: Any) -> VoteOutcome:
+    """Take back one of a participant's answers to the open question (a type that adds answers).
+
+    ``value`` names the answer as it was sent (the same answer by the type's ``answer_key``,
+    so "Transport" takes back "transport!"). It leaves the tally and the resident input; a
+    retried ``client_vote_id`` is acknowledged again and changes nothing.
+    """
+    client_vote_id = _check_client_vote_id(client_vote_id)
+    question = lock_question(session, live, question_id)
+    if _receipt(session, live, participant, client_vote_id) is not None:
+        return VoteOutcome(0, changed=False, duplicate=True)
+    require_not_ended(live)
+    qtype = question.kind
+    if not qtype.adds_answers:
+        raise InvalidValue("Answers to this question are changed, not taken back: send a different answer")
+    _require_open(live, question)
+    key = qtype.answer_key(question.definition, value) if isinstance(value, str) else None
+    vote = next((v for v in votes_of(session, question, participant)
+                 if key is not None and qtype.answer_key(question.definition, v.value) == key), None)
+    if vote is None:
+        raise UnknownEntry("You have not sent that answer to this question")
+    session.add(LiveVoteReceipt(session_id=live.id, participant=participant, client_vote_id=client_vote_id,
+                                question_id=question.id))
+    vote_id = vote.id
+    session.delete(vote)
+    question.seq += 1
+    session.flush()
+    input_index.unindex_live_vote(session, vote_id)
+    publish(session, VoteWithdrawn(live.commission_id, live.id, question.id, question.seq))
+    return VoteOutcome(vote_id, changed=True)
+
+
+@transactional
 def ask(session: Session, live: LiveSession, participant: str, text: Any) -> LiveEntry:
     """Post a question to the current question, which must be an open Q&A."""
     question_id = live.current_question_id
     if question_id is None:
         raise UnknownQuestion("There is no question on the screen yet")
     question = lock_question(session, live, question_id)
+    require_not_ended(live)
     if not question.kind.asks:
         raise InvalidValue("The question on the screen is not a Q&A", field="text")
     _require_open(live, question)
@@ -172,6 +253,7 @@ def upvote(session: Session, live: LiveSession, participant: str, entry_id: Any)
         raise UnknownEntry("No question from the room with that id") from None
     if entry.hidden:
         raise UnknownEntry("That question has been hidden by the moderator")
+    require_not_ended(live)
     _require_open(live, question)
     already = session.scalar(select(LiveUpvote.id).where(LiveUpvote.entry_id == entry.id,
                                                          LiveUpvote.participant == participant))

@@ -272,6 +272,11 @@ class QuestionType(ABC):
     live_description: str = ""
     #: How its responses are counted in words: (one, many).
     response_noun: tuple[str, str] = ("response", "responses")
+    #: Each participant may send several answers (up to ``most_answers``), each stored, counted
+    #: and indexed as resident input on its own: sending one adds it (never replaces another),
+    #: and a participant may take one of theirs back while voting is open. The tally is then
+    #: given one list of answers per participant.
+    adds_answers: bool = False
 
     @property
     def listed(self) -> bool:
@@ -292,6 +297,14 @@ class QuestionType(ABC):
     def max_length_for(self, definition: Mapping[str, Any]) -> int | None:
         """The most characters a typed answer may have (``None``: not a typed answer)."""
         return None
+
+    def most_answers(self, definition: Mapping[str, Any]) -> int:
+        """How many answers one participant may have stored at once (see ``adds_answers``)."""
+        return 1
+
+    def answer_key(self, definition: Mapping[str, Any], value: Any) -> Any:
+        """What makes two of one participant's answers the same answer (counted once)."""
+        return value
 
     def answer_length(self, value: str) -> int:
         """How a typed answer is measured against ``max_length_for``."""
@@ -323,6 +336,29 @@ class QuestionType(ABC):
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def leaders(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The chart rows with the highest count: one row, several when they tie, none when
+    nobody chose anything. Anything that names a winner asks this, so a tie is never
+    reported as a win."""
+    rows = list(rows)
+    top = max((row["count"] for row in rows), default=0)
+    return [row for row in rows if row["count"] == top] if top > 0 else []
+
+
+def leader_sentence(rows: Iterable[Mapping[str, Any]], lead: str, unit: tuple[str, str] | None = None) -> str:
+    """' Chosen most: “A”.' for one leader, ' Tied first: “A” and “B” (1 each).' for a tie,
+    and nothing when there is no leader; ``unit`` names the figure ("4 points each")."""
+    best = leaders(rows)
+    if not best:
+        return ""
+    if len(best) == 1:
+        return f" {lead}: “{best[0]['label']}”."
+    names = [f"“{row['label']}”" for row in best]
+    count = best[0]["count"]
+    figure = plural(count, *unit) if unit else str(count)
+    return f" Tied first: {', '.join(names[:-1])} and {names[-1]} ({figure} each)."
 
 
 # -- helpers shared by the type modules -----------------------------------------------------

@@ -10,7 +10,14 @@ expects, so with ``multiple`` they can add up to more than 100.
 
 from __future__ import annotations
 
-from surveys.question_types._base import BOTH, QuestionType, answered, definition_bool, percentages
+from surveys.question_types._base import (
+    BOTH,
+    QuestionType,
+    answered,
+    definition_bool,
+    leader_sentence,
+    percentages,
+)
 from surveys.question_types._options import match_option, normalise_options, option_tally
 
 
@@ -148,10 +155,7 @@ class MultipleChoice(QuestionType):
         return [{"value": option, "label": option} for option in definition["options"]]
 
     def evidence_sentence(self, definition, tally):
-        if not tally["total"]:
-            return ""
-        best = max(tally["chart"], key=lambda row: row["count"])
-        return f" Chosen most: “{best['label']}”."
+        return leader_sentence(tally["chart"], "Chosen most")
 
 
 TYPE = MultipleChoice()

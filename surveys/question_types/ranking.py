@@ -9,7 +9,7 @@ divisive favourite can score the same points.
 
 from __future__ import annotations
 
-from surveys.question_types._base import BOTH, QuestionType, answered, percentages
+from surveys.question_types._base import BOTH, QuestionType, answered, leader_sentence, percentages
 from surveys.question_types._options import match_option, normalise_options
 
 
@@ -126,9 +126,9 @@ class Ranking(QuestionType):
         return "Put the options in order, most important first, with the Move up and Move down buttons."
 
     def evidence_sentence(self, definition, tally):
-        if not tally["total"]:
-            return ""
-        return f" Ranked first: “{tally['chart'][0]['label']}”."
+        """The most points (a Borda count) lead; equal points are a tie, not a win for
+        whichever option happens to be listed first."""
+        return leader_sentence(tally["chart"], "Ranked first", ("point", "points"))
 
 
 def _numbered(order) -> str:

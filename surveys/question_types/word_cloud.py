@@ -1,6 +1,10 @@
-"""Word cloud (live polls): a word or short phrase, grouped with everyone else's.
+"""Word cloud (live polls): words or short phrases, grouped with everyone else's.
 
-The answer is stored as typed; the tally groups by a normalised phrase so "Transport",
+Each participant may send several (``max_words``, 3 unless set, 1 to 10), one at a time: each
+is stored as an answer of its own, and a participant can take one back while voting is open.
+A participant's words count once each: sending the same phrase twice is refused, and the
+tally counts each phrase once per participant, so "40% said transport" means 40% of the
+people who answered. The answer is stored as typed; the tally groups by a normalised phrase so "Transport",
 "transport!" and " TRANSPORT " make one word rather than three small ones. Normalising is
 NFKC (full-width and ligature forms become plain letters), lower case, punctuation removed and
 spaces collapsed. Whole phrases are kept rather than split into words, because "not enough
@@ -11,9 +15,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from surveys.question_types._base import POLL, QuestionType, answered, percentages
+from surveys.question_types._base import OWN_WORDS_NOTE, POLL, QuestionType, answered, percentages, plural
 
 MAX_LENGTH = 40
+DEFAULT_MAX_WORDS, MAX_WORDS_CEILING = 3, 10
 
 
 def normalise_phrase(text: str) -> str:
@@ -26,7 +31,18 @@ class WordCloud(QuestionType):
     name = "word_cloud"
     label = "Word cloud"
     contexts = frozenset({POLL})
+    keys = frozenset({"max_words"})
     required_message = "Enter a word or short phrase"
+
+    def normalise_extra(self, raw, out, errors):
+        most = raw.get("max_words")
+        if most is None:
+            out["max_words"] = DEFAULT_MAX_WORDS
+        elif isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= MAX_WORDS_CEILING:
+            errors["max_words"] = (f"Enter how many words each person may send as a whole number "
+                                   f"from 1 to {MAX_WORDS_CEILING}")
+        else:
+            out["max_words"] = most
 
     def clean_answer(self, definition, value):
         if not isinstance(value, str) or not normalise_phrase(value):
@@ -39,18 +55,25 @@ class WordCloud(QuestionType):
         return text
 
     def tally(self, definition, values):
-        given = answered(values)
+        """One value per participant: their phrase, or the list of their phrases."""
         counts: dict[str, int] = {}
-        for value in given:
-            phrase = normalise_phrase(value)
-            if phrase:
+        people = words = 0
+        for value in answered(values):
+            phrases = {normalise_phrase(v) for v in (value if isinstance(value, list) else [value])
+                       if isinstance(v, str)} - {""}
+            if not phrases:
+                continue
+            people += 1
+            words += len(phrases)
+            for phrase in phrases:
                 counts[phrase] = counts.get(phrase, 0) + 1
         # Biggest first, then A to Z, so equal counts never shuffle between updates.
         ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         return {
             "counts": ordered,
-            "total": len(given),
-            "percentages": percentages(ordered, len(given)),
+            "total": people,
+            "words": words,
+            "percentages": percentages(ordered, people),
         }
 
     def residents_words(self, definition, value):
@@ -61,12 +84,35 @@ class WordCloud(QuestionType):
 
     renderer = "word_cloud"
     own_words = True
-    live_description = "A word or short phrase each; the same words grow bigger"
+    adds_answers = True
+    live_keys = ("max_words",)
+    form_keys = ("max_words",)
+    live_description = "A few words or short phrases each (3 unless you say); the same words grow bigger"
     #: Phrases quoted in a poll result's evidence entry.
     evidence_phrases = 20
 
+    def most_answers(self, definition):
+        return definition.get("max_words", DEFAULT_MAX_WORDS)
+
+    def answer_key(self, definition, value):
+        return normalise_phrase(value) if isinstance(value, str) else value
+
+    def live_label(self, definition):
+        most = self.most_answers(definition)
+        return self.label if most == 1 else f"Word cloud, up to {most} words each"
+
     def live_hint(self, definition):
-        return f"A word or a short phrase, up to {MAX_LENGTH} characters."
+        most = self.most_answers(definition)
+        if most == 1:
+            return f"A word or a short phrase, up to {MAX_LENGTH} characters."
+        return (f"Up to {most} words or short phrases, sent one at a time, each up to {MAX_LENGTH} "
+                "characters.")
+
+    def evidence_sentence(self, definition, tally):
+        if not tally["total"]:
+            return OWN_WORDS_NOTE
+        return (f" {plural(tally.get('words', tally['total']), 'word or phrase', 'words or phrases')} in all, "
+                f"up to {self.most_answers(definition)} from each participant.{OWN_WORDS_NOTE}")
 
     def max_length_for(self, definition):
         return MAX_LENGTH
@@ -82,7 +128,8 @@ class WordCloud(QuestionType):
                 phrases[phrase] = count
             if len(phrases) == self.evidence_phrases:
                 break
-        return {"phrases": phrases, "distinct_phrases": len(tally["counts"]) + tally.get("more", 0)}
+        return {"phrases": phrases, "distinct_phrases": len(tally["counts"]) + tally.get("more", 0),
+                "words": tally.get("words", tally["total"]), "max_words": self.most_answers(definition)}
 
 
 TYPE = WordCloud()

@@ -37,7 +37,7 @@ def test_phones_vote_and_the_presenter_screen_follows_live(server, new_context):
     code = staff.locator("strong.engage-live-code").inner_text().strip()
     session_url = staff.url.split("#")[0]
 
-    staff.get_by_role("link", name="Open the presenter screen").click()
+    staff.get_by_role("link", name="Presenter screen").click()
     expect(staff.locator("#live-connection")).to_contain_text("Live")
     staff.evaluate("window.engageNotReloaded = true")
     assert_accessible(staff)

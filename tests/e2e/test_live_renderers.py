@@ -45,15 +45,27 @@ def test_every_renderer_draws_on_phones_and_staff_screens(server, new_context):
     expect(phone.locator("#vote-state")).to_contain_text("Your answer: Trees, Lights, Bins")
     expect(staff.locator("[data-live=results] table")).to_contain_text("Trees")
 
-    # Word cloud: a phrase; the moderation screen shows the cloud and its table.
+    # Word cloud: several phrases from one phone, each counted; one taken back.
     staff.get_by_role("button", name="Next question").click()
     staff.get_by_role("button", name="Open voting").click()
-    expect(phone.locator("#live-question")).to_contain_text("A word or a short phrase, up to 40 characters.")
-    phone.get_by_label("Your answer").fill("Shade")
+    expect(phone.locator("#live-question")).to_contain_text("Up to 3 words or short phrases, sent one at a time")
+    phone.get_by_label("A word or short phrase").fill("Shade")
     phone.get_by_role("button", name="Send").click()
-    expect(phone.locator("#vote-state")).to_contain_text("Your answer: Shade")
+    expect(phone.locator("#vote-state")).to_contain_text("You have sent: Shade (2 more allowed).")
+    expect(phone.get_by_label("A word or short phrase")).to_have_value("")
+    phone.get_by_label("A word or short phrase").fill("Benches")
+    phone.get_by_label("A word or short phrase").press("Enter")
+    expect(phone.locator("#vote-state")).to_contain_text("You have sent: Shade, Benches (1 more allowed).")
+    phone.get_by_label("A word or short phrase").fill("shade!")
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator("#answer-error")).to_contain_text("already")
     expect(staff.locator("[data-live=results] .engage-live-cloud")).to_contain_text("shade")
+    expect(staff.locator("[data-live=results] .engage-live-cloud")).to_contain_text("benches")
     assert_accessible(phone)
+    phone.get_by_role("button", name="Remove “Shade”").click()
+    expect(phone.locator("#vote-state")).to_contain_text("You have sent: Benches (2 more allowed).")
+    expect(phone.locator("#live-status")).to_contain_text("Removed “Shade”")
+    expect(staff.locator("[data-live=results] .engage-live-cloud")).not_to_contain_text("shade")
 
     # Open text: the moderator hides an answer.
     staff.get_by_role("button", name="Next question").click()

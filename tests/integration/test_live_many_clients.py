@@ -114,7 +114,7 @@ def test_an_oversized_packet_is_refused_by_the_transport_and_harms_nobody(server
         wait_for(lambda: not attacker.sio.connected, message="the oversized sender to be disconnected")
         ack = bystander.call("vote", {"question_id": question_id, "value": "More benches",
                                       "client_vote_id": new_vote_id()})
-        assert ack == {"ok": True}
+        assert ack == {"ok": True, "your_vote": "More benches"}
         assert stored_tally(server.base, headers, session, 0)["total"] == 1
         assert requests.get(server.base + "/healthz", timeout=5).status_code == 200
     finally:
@@ -150,6 +150,6 @@ def test_oversized_packets_cannot_use_up_the_servers_threads(small_server):
     try:
         assert phone.call("join", {"code": session["code"]})["ok"]
         assert phone.call("vote", {"question_id": question_id, "value": "still here",
-                                   "client_vote_id": new_vote_id()}) == {"ok": True}
+                                   "client_vote_id": new_vote_id()}) == {"ok": True, "your_vote": ["still here"]}
     finally:
         phone.close()

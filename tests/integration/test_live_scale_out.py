@@ -56,7 +56,7 @@ def test_a_vote_on_one_process_reaches_the_presenter_on_another(two_processes):
                  message="the phone on A to see voting open")
 
         ack = phone.call("vote", {"question_id": question_id, "value": "Lighting", "client_vote_id": new_vote_id()})
-        assert ack == {"ok": True}
+        assert ack == {"ok": True, "your_vote": "Lighting"}
         wait_for(lambda: (presenter.last_tally(question_id) or {}).get("total") == 1,
                  message="the tally on B to include the vote cast on A")
         assert presenter.last_tally(question_id)["counts"] == {"Playground": 0, "Lighting": 1, "Benches": 0}

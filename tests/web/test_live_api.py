@@ -89,7 +89,7 @@ def test_tally_after_closing_equals_the_votes_and_the_evidence(app, team, runnin
     for value in ("Lighting", "Benches", "Lighting"):
         phone = resident(app)
         join(phone, running_session["code"])
-        assert vote(phone, running_session["questions"][MC], value) == {"ok": True}
+        assert vote(phone, running_session["questions"][MC], value) == {"ok": True, "your_vote": value}
     control(running_session, "close", MC)
     tally = running_session["http"].get(
         f"/api/v1/live-sessions/{running_session['id']}/questions/{running_session['questions'][MC]}/tally",

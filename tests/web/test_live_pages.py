@@ -84,7 +84,7 @@ def test_creating_a_session_and_adding_questions_on_pages(client, world, team):
     assert rating.status_code == 302
     page = client.get(manage_url).get_data(as_text=True)
     assert "Which?" in page and "Multiple choice, choose any" in page and "Rating from 0 to 10" in page
-    assert "Open the presenter screen" in page
+    assert "Open the projector view" in page and "Presenter screen" in page
     _no_inline_code(page)
 
 
@@ -180,3 +180,14 @@ def test_showing_results_on_a_page_is_recorded(client, world, team, running_sess
     page = client.get(base).get_data(as_text=True)
     assert "Alice showed the results of question 2 to the room" in page
     assert ("Alice hid the results of question 2" in page) is (action == "hide")
+
+
+def test_a_word_cloud_question_says_how_many_words_each_may_send(client, world, team):
+    world.sign_in(client, "alice@example.org")
+    base = client.post(f"/commissions/{team['mine'].id}/live-sessions",
+                       data={"title": "Words", "step": "initiate"}).headers["Location"]
+    assert "Words or phrases each resident may send (word cloud)" in client.get(base).get_data(as_text=True)
+    bad = client.post(base + "/questions", data={"type": "word_cloud", "text": "Words?", "max_words": "11"})
+    assert bad.status_code == 422 and 'href="#max_words"' in bad.get_data(as_text=True)
+    client.post(base + "/questions", data={"type": "word_cloud", "text": "Words?", "max_words": "2"})
+    assert "Word cloud, up to 2 words each" in client.get(base).get_data(as_text=True)

@@ -67,7 +67,7 @@ def test_controls_run_the_session_and_phones_follow(app, world, team, running_se
     assert ack["ok"] and ack["question"]["id"] == running_session["questions"][MC]
     assert ack["question"]["state"] == "pending"
     assert _control(alice, running_session, "open", MC)["question"]["state"] == "open"
-    assert vote(phone, running_session["questions"][MC], "Benches") == {"ok": True}
+    assert vote(phone, running_session["questions"][MC], "Benches") == {"ok": True, "your_vote": "Benches"}
     assert _control(alice, running_session, "reveal", MC)["question"]["revealed"] is True
     closed = _control(alice, running_session, "close", MC)
     assert closed["question"]["state"] == "closed"

@@ -7,7 +7,10 @@ import pytest
 from commissioning_steps import staff
 from commissioning_steps.commissions import Commission
 from surveys.live import sessions
-from surveys.live.events import QUESTION_EVENTS, RESULT_EVENTS, LiveQuestionAdded, LiveSessionCreated, PresenterWatching
+from surveys.live.events import (
+    QUESTION_EVENTS, RESULT_EVENTS, SESSION_END_EVENTS, LiveQuestionAdded, LiveSessionArchived, LiveSessionCreated,
+    LiveSessionUnarchived, PresenterWatching,
+)
 
 from live_data import ALL_TYPES
 
@@ -41,8 +44,8 @@ def live(db, commission, owner):
 def published(store):
     """Live events in the order subscribers received them (that is, after commit)."""
     seen = []
-    names = [e.name for e in (*QUESTION_EVENTS, *RESULT_EVENTS, LiveSessionCreated, LiveQuestionAdded,
-                              PresenterWatching)]
+    names = [e.name for e in (*QUESTION_EVENTS, *RESULT_EVENTS, *SESSION_END_EVENTS, LiveSessionCreated,
+                              LiveQuestionAdded, LiveSessionArchived, LiveSessionUnarchived, PresenterWatching)]
     for name in names:
         store.bus.subscribe(name, seen.append)
     yield seen

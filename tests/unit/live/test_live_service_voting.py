@@ -155,7 +155,7 @@ def test_values_that_do_not_fit_the_question_are_refused_and_store_nothing(db, l
 def test_values_are_stored_in_their_clean_form(db, live, owner):
     checks = [("multiple_choice", True, ["Car", "Bus"], ["Bus", "Car"]),
               ("rating", None, "3", 3),
-              ("word_cloud", None, "  Safer streets ", "Safer streets"),
+              ("word_cloud", None, "  Safer streets ", ["Safer streets"]),
               ("ranking", None, ["C", "A", "B"], ["C", "A", "B"])]
     for kind, multiple, value, stored in checks:
         q = _open(db, live, owner, question(live, kind, multiple))

@@ -320,7 +320,12 @@ def test_qa_and_word_cloud_definitions():
         "type": "word_cloud",
         "text": "One word",
         "required": False,
+        "max_words": 3,
     }
+    assert normalise_question({"type": "word_cloud", "text": "Words", "max_words": 1})["max_words"] == 1
+    for bad in (0, 11, 2.5, True, "3"):
+        assert fields({"type": "word_cloud", "text": "Words", "max_words": bad}) == {
+            "max_words": "Enter how many words each person may send as a whole number from 1 to 10"}
 
 
 def test_show_if_shape_is_checked_per_question():

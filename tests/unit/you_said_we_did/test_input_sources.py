@@ -96,15 +96,36 @@ def test_live_phrases_and_questions_join_the_inbox_and_votes_do_not(db, commissi
     cloud = _open(db, live, owner, 0)
     voting.cast_vote(db, live, "p" * 24, cloud.id, "Friendly", "v1")
     voting.cast_vote(db, live, "q" * 24, cloud.id, "Too far", "v2")
-    voting.cast_vote(db, live, "p" * 24, cloud.id, "Welcoming", "v3")  # a new phrase replaces the old
+    voting.cast_vote(db, live, "p" * 24, cloud.id, "Welcoming", "v3")  # a second word, kept beside the first
     choice = _open(db, live, owner, 1)
     voting.cast_vote(db, live, "p" * 24, choice.id, "A", "v4")
     _open(db, live, owner, 2)
     entry = voting.ask(db, live, "q" * 24, "Who pays for the minibus?")
     page = _inbox(db, commission, activity=f"live_session:{live.id}")
     assert sorted((i.kind, i.text) for i in page.items) == [
-        ("qa", "Who pays for the minibus?"), ("word_cloud", "Too far"), ("word_cloud", "Welcoming")]
+        ("qa", "Who pays for the minibus?"), ("word_cloud", "Friendly"), ("word_cloud", "Too far"),
+        ("word_cloud", "Welcoming")]
     assert {i.respondent_key for i in page.items} == {f"live:{live.id}:{'p' * 24}", f"live:{live.id}:{'q' * 24}"}
     running.moderate(db, live, live.questions[2].id, entry.id, "hide", owner)
     hidden = db.scalar(select(InputItem).where(InputItem.ref == f"live-entry:{entry.id}"))
     assert hidden.hidden  # hidden from the room, kept in the inbox, marked
+
+
+def test_each_word_of_a_phone_is_its_own_item_with_a_stable_ref(db, commission, owner, live):
+    """A word cloud keeps several words per phone: each is one stored answer and one inbox item,
+    ``live-vote:<id>``; taking one back removes only that item, the others keep their refs."""
+    from surveys.live.models import LiveVote
+
+    cloud = _open(db, live, owner, 0)
+    for n, word in enumerate(("Buses", "Parking", "Trees"), start=1):
+        voting.cast_vote(db, live, "p" * 24, cloud.id, word, f"w{n}")
+    votes = {v.value: v.id for v in db.scalars(select(LiveVote).where(LiveVote.question_id == cloud.id))}
+    refs = {i.text: i.ref for i in _inbox(db, commission, activity=f"live_session:{live.id}").items}
+    assert refs == {word: f"live-vote:{vote_id}" for word, vote_id in votes.items()}
+    voting.withdraw(db, live, "p" * 24, cloud.id, "parking", "w4")
+    left = {i.text: i.ref for i in _inbox(db, commission, activity=f"live_session:{live.id}").items}
+    assert left == {"Buses": refs["Buses"], "Trees": refs["Trees"]}
+    voting.cast_vote(db, live, "p" * 24, cloud.id, "Benches", "w5")
+    again = {i.text: i.ref for i in _inbox(db, commission, activity=f"live_session:{live.id}").items}
+    assert again["Buses"] == refs["Buses"] and again["Trees"] == refs["Trees"]
+    assert again["Benches"] not in refs.values()
