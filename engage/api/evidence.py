@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from commissioning_steps import access, checkpoint_signing, checkpoints, evidence
+from commissioning_steps import access, checkpoint_signing, checkpoints, evaluation, evidence
 
 from ..extensions import db_session
 from ..common.downloads import download, evidence_csv
@@ -81,9 +81,11 @@ def verify_evidence(commission_id: int):
 @bp.post("/commissions/<int:commission_id>/steps/<key>/assessments")
 @staff_required
 def add_assessment(commission_id: int, key: str):
+    """The route assessments were recorded through before the evaluation's ``.../rating``: the
+    same service, which also reads the old rating names ("partly answered")."""
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.ASSESS)
     data = load_json(AssessmentIn())
-    entry = evidence.record_assessment(session, commission, current_staff(), step=key, rating=data["rating"],
-                                       commentary=data["commentary"])
+    entry = evaluation.rate_step(session, commission, current_staff(), step=key, rating=data["rating"],
+                                 commentary=data["commentary"])
     return jsonify(entry_json(entry)), 201

@@ -13,3 +13,12 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.add_template_global(form_state)
     app.add_template_global(question_view)
+    app.add_template_filter(rating_label)
+
+
+def rating_label(value) -> str:
+    """A rating as people read it, whichever name it was recorded under ("partly answered" too)."""
+    from commissioning_steps.evaluation import RATINGS, normalise_rating
+
+    key = normalise_rating(value)
+    return RATINGS[key] if key else str(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from commissioning_steps import access, commissions, evidence, journey, progression
+from commissioning_steps import access, commissions, evaluation, evidence, journey, progression
 from commissioning_steps.errors import Conflict, Invalid, NotFound
 
 from ..extensions import db_session
@@ -217,9 +217,9 @@ def assess(commission_id: int, key: str):
     form = AssessmentForm()
     if form.validate_on_submit():
         try:
-            evidence.record_assessment(session, commission, current_user, step=step_def.key,
-                                       rating=form.rating.data, commentary=form.commentary.data)
-            flash(f"Assessment of {step_def.name} recorded", "success")
+            evaluation.rate_step(session, commission, current_user, step=step_def.key,
+                                 rating=form.rating.data, commentary=form.commentary.data)
+            flash(f"Rating of {step_def.name} recorded", "success")
             return redirect(url_for(".step", commission_id=commission.id, key=step_def.key))
         except (Invalid, Conflict) as exc:
             unplaced = apply_domain_errors(form, exc.fields, {"summary": "commentary", "step": "rating"})
