@@ -52,7 +52,8 @@ def _entry(e: EvidenceEntry) -> dict[str, Any]:
             "supersedes": e.supersedes}
 
 
-def _benefits(session: Session, commission: Commission) -> dict[str, Any]:
+def benefits_section(session: Session, commission: Commission) -> dict[str, Any]:
+    """The strategy, every profile with its links, measurements and reviews, and the map."""
     rows = benefits.benefits_of(session, commission.id)
     ids = [b.id for b in rows]
     measured = benefits.measurements_of(session, ids)
@@ -68,7 +69,8 @@ def _benefits(session: Session, commission: Commission) -> dict[str, Any]:
             "objectives": b.objectives, "measure": b.measure, "unit": b.unit, "method": b.method,
             "baseline": {"value": b.baseline_value, "date": _iso(b.baseline_date)},
             "target": {"value": b.target_value, "date": _iso(b.target_date)},
-            "owner_role": b.owner_role, "measurement_dates": b.measurement_dates, "review_dates": b.review_dates,
+            "owner_role": b.owner_role, "owner_id": b.owner_id, "measurement_dates": b.measurement_dates,
+            "review_dates": b.review_dates,
             "depends_on": links[b.id]["depends_on"], "decisions": links[b.id]["decisions"],
             "measurements": [{"id": m.id, "date": _iso(m.measured_on), "value": m.value, "source": m.source,
                               "note": m.note, "evidence_entry_id": m.evidence_entry_id} for m in measured[b.id]],
@@ -82,7 +84,7 @@ def _benefits(session: Session, commission: Commission) -> dict[str, Any]:
     }
 
 
-def _challenges(session: Session, commission: Commission, upto: int | None = None) -> list[dict[str, Any]]:
+def challenges_section(session: Session, commission: Commission) -> list[dict[str, Any]]:
     threads = evaluation.challenges(session, commission.id)
     names = _names(session, [t.challenge.raised_by_id for t in threads]
                    + [a.answered_by_id for t in threads for a in t.answers])
@@ -148,8 +150,8 @@ def content(session: Session, commission: Commission) -> dict[str, Any]:
         "throughout": [i.as_dict() for i in evaluation_indicators.overall(session, commission)],
         "steps": steps,
         "you_said_we_did": _you_said_we_did(session, commission),
-        "benefits": _benefits(session, commission),
-        "challenges": _challenges(session, commission),
+        "benefits": benefits_section(session, commission),
+        "challenges": challenges_section(session, commission),
     }
 
 
@@ -205,4 +207,4 @@ def sign_off(session: Session, commission: Commission, evaluator: StaffUser, sig
     return evaluation.record_sign_off(session, commission, evaluator, content(session, commission), signer)
 
 
-__all__ = ["DRAFT_NOTICE", "content", "report", "sign_off"]
+__all__ = ["DRAFT_NOTICE", "benefits_section", "challenges_section", "content", "report", "sign_off"]
