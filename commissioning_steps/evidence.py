@@ -332,18 +332,25 @@ def verify(session: Session, commission: Commission) -> evidence_chain.Verificat
     )
 
 
-def export(session: Session, commission: Commission) -> dict[str, Any]:
-    """The whole log, with the latest signed checkpoint (``checkpoints``) when there is one."""
+def export(session: Session, commission: Commission, upto: int | None = None, checkpoint=None) -> dict[str, Any]:
+    """The whole log, with the latest signed checkpoint (``checkpoints``) when there is one.
+
+    ``upto``: only the first ``upto`` entries, as the log stood then (an evaluation report's
+    version), with the ``checkpoint`` given (the one issued at that version)."""
     from . import checkpoints
 
     rows = entries(session, commission.id)
-    last = checkpoints.latest(session, commission.id)
+    if upto is not None:
+        rows = [e for e in rows if e.seq <= upto]
+        last = checkpoint
+    else:
+        last = checkpoints.latest(session, commission.id)
     return {
         "format": evidence_chain.FORMAT,
         "commission": {"id": commission.id, "title": commission.title},
         "journey_version": journey.JOURNEY_VERSION,
-        "count": commission.evidence_count,
-        "head": commission.evidence_head,
+        "count": commission.evidence_count if upto is None else len(rows),
+        "head": commission.evidence_head if upto is None else (rows[-1].hash if rows else evidence_chain.GENESIS),
         "entries": [e.as_dict() for e in rows],
         "checkpoint": last.as_dict() if last else None,
     }
