@@ -64,6 +64,13 @@ def issue_evidence_checkpoints() -> int:
     return _in_session(lambda s: checkpoints.issue_due(s, _app.extensions["engage.checkpoint_signer"]))
 
 
+def issue_benefit_reminders() -> int:
+    """Benefits realisation plans: remind owners of measurements and reviews coming due."""
+    from commissioning_steps import benefits
+
+    return _in_session(benefits.issue_reminders)
+
+
 @dataclass(frozen=True)
 class RecurringJob:
     id: str
@@ -76,6 +83,7 @@ RECURRING_JOBS = (
     RecurringJob("purge-expired-drafts", purge_expired_drafts, seconds=3600),
     RecurringJob("purge-expired-tokens", purge_expired_tokens, seconds=3600),
     RecurringJob("issue-evidence-checkpoints", issue_evidence_checkpoints, seconds=3600),
+    RecurringJob("issue-benefit-reminders", issue_benefit_reminders, seconds=3600),
 )
 
 

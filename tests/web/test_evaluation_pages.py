@@ -163,3 +163,20 @@ def test_the_benefits_page_and_the_owners_reminders(client, world, done, team, s
     dashboard = owner.get("/commissions").get_data(as_text=True)
     assert 'id="benefit-reminders"' in dashboard and "Carers&#39; time back" in dashboard and "Overdue" in dashboard
     assert 'id="benefit-reminders"' not in client.get("/commissions").get_data(as_text=True)  # the evaluator
+
+
+def test_the_reminder_job_issues_reminders_once(app, client, world, done, team):
+    """The scheduled job (``engage.jobs``) runs the realisation plan's reminders, idempotently."""
+    from engage import jobs
+
+    alice = world.token("alice@example.org")
+    _status(client.post(f"/api/v1/commissions/{done}/benefits", headers=alice, json={
+        "title": "Fewer missed days", "description": "d", "stakeholders": ["Residents"], "measure": "Days a month",
+        "method": "Attendance records", "owner_role": "Day services manager", "owner_id": team["alice"].id,
+        "review_dates": [date.today().isoformat()]}), 201)
+    jobs._app = app
+    try:
+        assert jobs.issue_benefit_reminders() == 1
+        assert jobs.issue_benefit_reminders() == 0
+    finally:
+        jobs._app = None
