@@ -111,6 +111,7 @@ def _load(session, password: str) -> None:
     commissions.add_member(session, park, "evaluator@example.org", staff.EVALUATOR)
     _demo_surveys(session, day, commissioner)
     _demo_live_session(session, day, commissioner)
+    __import__("engage.demo_evaluation", fromlist=["load"]).load(session, users)
 
 
 def _demo_live_session(session, commission, commissioner) -> None:
