@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commissioning_steps import benefits, evaluation, evidence_chain, journey
+from commissioning_steps import benefits, decisions, evaluation, evidence_chain, journey
 from commissioning_steps.commissions import Commission
 from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.evaluation import REPORT_FORMAT
@@ -60,6 +60,8 @@ def benefits_section(session: Session, commission: Commission) -> dict[str, Any]
     reviewed = benefits.reviews_of(session, ids)
     links = benefits.links_of(session, ids)
     strategy = benefits.strategy_of(session, commission.id)
+    titles = {b.id: b.title for b in rows}
+    decided = {d.id: d.title for d in decisions.decisions_of(session, commission.id)} if rows else {}
     return {
         "strategy": {"approach": strategy.approach, "partner_benefits": strategy.partner_benefits,
                      "updated_at": _iso(strategy.updated_at)} if strategy else None,
@@ -72,6 +74,8 @@ def benefits_section(session: Session, commission: Commission) -> dict[str, Any]
             "owner_role": b.owner_role, "owner_id": b.owner_id, "measurement_dates": b.measurement_dates,
             "review_dates": b.review_dates,
             "depends_on": links[b.id]["depends_on"], "decisions": links[b.id]["decisions"],
+            "depends_on_titles": [f"Benefit: {titles[d]}" for d in links[b.id]["depends_on"] if d in titles],
+            "decision_titles": [f"Decision: {decided[d]}" for d in links[b.id]["decisions"] if d in decided],
             "measurements": [{"id": m.id, "date": _iso(m.measured_on), "value": m.value, "source": m.source,
                               "note": m.note, "evidence_entry_id": m.evidence_entry_id} for m in measured[b.id]],
             "reviews": [{"id": r.id, "date": _iso(r.held_on), "extent": r.extent, "extent_label": r.extent_label,
