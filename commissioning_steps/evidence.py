@@ -55,11 +55,17 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("theme_response", "Response to a theme", recorded_by=None),
     Kind("assessment", "Assessment", recorded_by="evaluator"),
     Kind("gateway_override", "Gateway override", recorded_by=None),
+    # The evaluation (``evaluation``) and benefits management (``benefits``) record these.
+    Kind("challenge", "Evaluator's challenge", recorded_by="evaluator"),
+    Kind("answer", "Answer to a challenge", recorded_by=None),
+    Kind("sign_off", "Evaluation sign-off", recorded_by="evaluator"),
+    Kind("benefit_measurement", "Benefit measurement", recorded_by=None),
+    Kind("benefit_review", "Benefit review", recorded_by=None),
 )}
 MANUAL_KINDS = tuple(k for k, v in KINDS.items() if v.recorded_by == "commissioner")
-#: Kinds that say something about the practice question (a gateway override does not).
-ANSWERING_KINDS = tuple(k for k in KINDS if k != "gateway_override")
-ASSESSMENT_RATINGS = ("fully answered", "partly answered", "not answered")
+#: Kinds that say something about the practice question: a gateway override does not, and
+#: neither do the evaluation's own challenges, answers and sign-offs (they are about the record).
+ANSWERING_KINDS = tuple(k for k in KINDS if k not in ("gateway_override", "challenge", "answer", "sign_off"))
 
 # The log is exported and kept for years: it must not carry residents' contact details.
 # Bounded repetition keeps the scan linear on long text without an "@" (an unbounded local
@@ -97,6 +103,11 @@ class EvidenceEntry(Base):
     def step_name(self) -> str:
         step = journey.get_step(self.step)
         return step.name if step else self.step
+
+    @property
+    def correctable(self) -> bool:
+        """Only what commissioners record by hand can be corrected by hand."""
+        return self.kind in MANUAL_KINDS
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -297,22 +308,6 @@ def record_manual(session: Session, commission: Commission, actor: StaffUser, *,
                   author=actor, supersedes=supersedes)
 
 
-@transactional
-def record_assessment(session: Session, commission: Commission, evaluator: StaffUser, *,
-                      step: str, rating: str, commentary: str) -> EvidenceEntry:
-    """An evaluator's judgement of how well the evidence answers a step's practice question."""
-    if rating not in ASSESSMENT_RATINGS:
-        raise Invalid({"rating": f"Choose one of: {', '.join(ASSESSMENT_RATINGS)}"})
-    step_def = journey.get_step(step)
-    if step_def is not None and commission.step_status(step) != COMPLETE:
-        raise Invalid({"step": f"{step_def.name} is not complete yet: assess a step once it is complete"})
-    try:
-        return append(session, commission, step=step, kind="assessment", summary=commentary,
-                      payload={"rating": rating}, author=evaluator)
-    except Invalid as exc:
-        raise Invalid({("commentary" if k == "summary" else k): v for k, v in exc.fields.items()}) from exc
-
-
 def entries(session: Session, commission_id: int, step: str | None = None) -> list[EvidenceEntry]:
     query = select(EvidenceEntry).where(EvidenceEntry.commission_id == commission_id)
     if step:
@@ -358,18 +353,25 @@ def verify(session: Session, commission: Commission) -> evidence_chain.Verificat
     )
 
 
-def export(session: Session, commission: Commission) -> dict[str, Any]:
-    """The whole log, with the latest signed checkpoint (``checkpoints``) when there is one."""
+def export(session: Session, commission: Commission, upto: int | None = None, checkpoint=None) -> dict[str, Any]:
+    """The whole log, with the latest signed checkpoint (``checkpoints``) when there is one.
+
+    ``upto``: only the first ``upto`` entries, as the log stood then (an evaluation report's
+    version), with the ``checkpoint`` given (the one issued at that version)."""
     from . import checkpoints
 
     rows = entries(session, commission.id)
-    last = checkpoints.latest(session, commission.id)
+    if upto is not None:
+        rows = [e for e in rows if e.seq <= upto]
+        last = checkpoint
+    else:
+        last = checkpoints.latest(session, commission.id)
     return {
         "format": evidence_chain.FORMAT,
         "commission": {"id": commission.id, "title": commission.title},
         "journey_version": journey.JOURNEY_VERSION,
-        "count": commission.evidence_count,
-        "head": commission.evidence_head,
+        "count": commission.evidence_count if upto is None else len(rows),
+        "head": commission.evidence_head if upto is None else (rows[-1].hash if rows else evidence_chain.GENESIS),
         "entries": [e.as_dict() for e in rows],
         "checkpoint": last.as_dict() if last else None,
     }

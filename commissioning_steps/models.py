@@ -8,3 +8,7 @@ from .decisions import Decision, DecisionItem, DecisionStatusChange, DecisionThe
 from .inputs import InputItem  # noqa: F401
 from .publications import Publication  # noqa: F401
 from .themes import Theme, ThemeItem  # noqa: F401
+from .evaluation import Challenge, ChallengeAnswer, SignOff  # noqa: F401
+from .benefits import (  # noqa: F401
+    Benefit, BenefitDecision, BenefitDependency, BenefitMeasurement, BenefitReminder, BenefitReview, BenefitStrategy,
+)

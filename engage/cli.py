@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import sys
+import zipfile
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from commissioning_steps import checkpoint_signing, db, evidence_chain, passwords, staff
+from commissioning_steps import audit_pack, checkpoint_signing, db, evidence_chain, passwords, staff
 from commissioning_steps.errors import DomainError
 
 from .extensions import database
@@ -122,7 +123,17 @@ def init_app(app: Flask) -> None:
                        "key_id must be compared with the published one.")
     def verify_evidence(export: Path, checkpoint_path: Path | None, key_text: str | None):
         """Verify an exported evidence log offline, with no database; with --checkpoint, prove it
-        extends a signed checkpoint (the same entries, unchanged, at the same positions)."""
+        extends a signed checkpoint (the same entries, unchanged, at the same positions). Given an
+        evaluation audit pack (a ZIP), check every file against its manifest, the evidence export's
+        chain, that its head is the report's, and that it extends the pack's checkpoint."""
+        if zipfile.is_zipfile(export):
+            if checkpoint_path:
+                raise click.ClickException("an audit pack carries its own checkpoint: leave out --checkpoint")
+            result = audit_pack.verify(export.read_bytes(), _public_key(key_text))
+            if not result.ok:
+                click.echo(f"The audit pack fails: {result.reason}", err=True)
+            click.echo(json.dumps(result.as_dict(), indent=2))
+            sys.exit(0 if result.ok else 1)
         document = _read_json(export, "a JSON export")
         if not isinstance(document, dict):
             raise click.ClickException(f"{export} is not a JSON export: not an object")

@@ -18,6 +18,7 @@ from commissioning_steps.staff import StaffUser
 
 from .auth import hash_password
 from .config import INSTANCE
+from .demo_evaluation import load as load_evaluation
 from .demo_you_said_we_did import load_you_said_we_did
 from .extensions import database
 
@@ -113,6 +114,7 @@ def _load(session, password: str) -> None:
     _demo_surveys(session, day, commissioner)
     _demo_live_session(session, day, commissioner)
     load_you_said_we_did(session, commissioner)
+    load_evaluation(session, users)
 
 
 def _demo_live_session(session, commission, commissioner) -> None:

@@ -75,6 +75,13 @@ def erase_expired_words() -> int:
     return total
 
 
+def issue_benefit_reminders() -> int:
+    """Benefits realisation plans: remind owners of measurements and reviews coming due."""
+    from commissioning_steps import benefits
+
+    return _in_session(benefits.issue_reminders)
+
+
 @dataclass(frozen=True)
 class RecurringJob:
     id: str
@@ -88,6 +95,7 @@ RECURRING_JOBS = (
     RecurringJob("purge-expired-tokens", purge_expired_tokens, seconds=3600),
     RecurringJob("issue-evidence-checkpoints", issue_evidence_checkpoints, seconds=3600),
     RecurringJob("erase-expired-words", erase_expired_words, seconds=3600),
+    RecurringJob("issue-benefit-reminders", issue_benefit_reminders, seconds=3600),
 )
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the tests need from the operating system: Debian's Chromium (the browser tests drive
-# /usr/bin/chromium; no test downloads a browser), and PostgreSQL and Redis servers for the
+# /usr/bin/chromium; no test downloads a browser), Pango for WeasyPrint's PDFs, and PostgreSQL and Redis servers for the
 # integration tests. Installs what is missing (as root, or with sudo), starts what is not
 # running, and does nothing when all is in place. Used by `make test` and `.ci/run`.
 set -euo pipefail
@@ -14,6 +14,10 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
 fc-list 2>/dev/null | grep -qi liberation || missing+=(fonts-liberation)
+# WeasyPrint (the evaluation report's PDF) draws text with Pango, HarfBuzz and fontconfig.
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "system-deps: installing ${missing[*]}"
   as_root apt-get update -qq

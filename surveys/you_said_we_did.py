@@ -78,13 +78,23 @@ def _workshops(session: Session, commission: Commission) -> list[dict[str, Any]]
             for e in rows if e.id not in replaced]
 
 
-def group_counts(session: Session, commission: Commission) -> dict[str, int]:
-    """Respondents per population group over every survey that asks which group people are in,
-    counted in SQL from the stored answers."""
+def activities(session: Session, commission: Commission) -> list[dict[str, Any]]:
+    """What was asked, how and when: each survey, live poll session and recorded workshop or
+    meeting, with how many took part, in date order."""
+    return sorted(_surveys(session, commission) + _live_sessions(session, commission)
+                  + _workshops(session, commission), key=lambda a: (a["from"] or "", a["kind"], a["id"]))
+
+
+def group_counts(session: Session, commission: Commission, step: str | None = None) -> dict[str, int]:
+    """Respondents per population group over every survey (of ``step``, when given) that asks
+    which group people are in, counted in SQL from the stored answers."""
     names = [g.name for g in commission.population_groups]
     lookup = {n.lower(): n for n in names}
     counts: dict[str, int] = {}
-    for survey in session.scalars(select(Survey).where(Survey.commission_id == commission.id, Survey.status != DRAFT)):
+    query = select(Survey).where(Survey.commission_id == commission.id, Survey.status != DRAFT)
+    if step is not None:
+        query = query.where(Survey.step == step)
+    for survey in session.scalars(query):
         question = representation_question(branching.flatten(survey.definition), names)
         if question is None:
             continue
@@ -97,8 +107,7 @@ def group_counts(session: Session, commission: Commission) -> dict[str, int]:
 
 
 def report(session: Session, commission: Commission) -> dict[str, Any]:
-    activities = sorted(_surveys(session, commission) + _live_sessions(session, commission)
-                        + _workshops(session, commission), key=lambda a: (a["from"] or "", a["kind"], a["id"]))
+    asked = activities(session, commission)
     targets = {g.name: g.target_share / 100.0 for g in commission.population_groups}
     counts = group_counts(session, commission)
     rep = representativeness.representativeness(targets, counts) if targets and counts else None
@@ -109,11 +118,11 @@ def report(session: Session, commission: Commission) -> dict[str, Any]:
     return {
         "commission": {"id": commission.id, "title": commission.title, "summary": commission.summary,
                        "area": commission.area, "partners": list(commission.partners)},
-        "asked": activities,
+        "asked": asked,
         "took_part": {
-            "total": sum(a["participants"] for a in activities),
+            "total": sum(a["participants"] for a in asked),
             "by_activity": [{"title": a["title"], "kind_label": a["kind_label"], "participants": a["participants"]}
-                            for a in activities],
+                            for a in asked],
             "representativeness": rep,
             "under_represented": [r["group"] for r in rep["rows"] if r["under_represented"]] if rep else [],
         },
@@ -148,4 +157,4 @@ def published(session: Session, commission_id: int) -> publications.Publication 
     return publications.latest(session, commission_id, PAGE)
 
 
-__all__ = ["PAGE", "group_counts", "publish", "published", "report"]
+__all__ = ["PAGE", "activities", "group_counts", "publish", "published", "report"]

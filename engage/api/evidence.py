@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from commissioning_steps import access, checkpoint_signing, checkpoints, evidence
+from commissioning_steps import access, checkpoint_signing, checkpoints, evaluation, evidence
 
 from ..extensions import db_session
 from ..common.downloads import download, evidence_csv
@@ -12,10 +12,13 @@ from .helpers import current_staff, load_json, staff_required
 from .schemas import AssessmentIn, EvidenceIn
 
 
-def entry_json(entry: evidence.EvidenceEntry, superseded_by: int | None = None) -> dict:
+def entry_json(entry: evidence.EvidenceEntry, superseded_by: int | None = None, signed: int | None = None) -> dict:
+    """An entry as listed: with its kind's label, the entry that corrects it, and whether it came
+    after the latest sign-off of the evaluation (``signed``: the log's count at that sign-off)."""
     data = entry.as_dict()
     data["kind_label"] = entry.kind_label
     data["superseded_by"] = superseded_by
+    data["after_sign_off"] = signed is not None and entry.seq > signed
     return data
 
 
@@ -45,8 +48,9 @@ def list_evidence(commission_id: int):
     if request.args.get("format") == "export":
         return jsonify(evidence.export(session, commission))
     replaced = evidence.superseded_by(session, commission.id)
+    signed = evaluation.signed_count(session, commission.id)
     return jsonify(commission_id=commission.id, count=len(rows), head=commission.evidence_head,
-                   entries=[entry_json(e, replaced.get(e.id)) for e in rows])
+                   signed_off_count=signed, entries=[entry_json(e, replaced.get(e.id), signed) for e in rows])
 
 
 @bp.get("/commissions/<int:commission_id>/evidence/<int:entry_id>")
@@ -55,7 +59,8 @@ def get_evidence_entry(commission_id: int, entry_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id)
     entry = evidence.get_entry(session, commission.id, entry_id)
-    return jsonify(entry_json(entry, evidence.superseded_by(session, commission.id).get(entry.id)))
+    return jsonify(entry_json(entry, evidence.superseded_by(session, commission.id).get(entry.id),
+                              evaluation.signed_count(session, commission.id)))
 
 
 @bp.get("/commissions/<int:commission_id>/evidence/verify")
@@ -81,9 +86,11 @@ def verify_evidence(commission_id: int):
 @bp.post("/commissions/<int:commission_id>/steps/<key>/assessments")
 @staff_required
 def add_assessment(commission_id: int, key: str):
+    """The route assessments were recorded through before the evaluation's ``.../rating``: the
+    same service, which also reads the old rating names ("partly answered")."""
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.ASSESS)
     data = load_json(AssessmentIn())
-    entry = evidence.record_assessment(session, commission, current_staff(), step=key, rating=data["rating"],
-                                       commentary=data["commentary"])
+    entry = evaluation.rate_step(session, commission, current_staff(), step=key, rating=data["rating"],
+                                 commentary=data["commentary"])
     return jsonify(entry_json(entry)), 201

@@ -56,7 +56,7 @@ class MemberIn(Schema):
 
 class AssessmentIn(Schema):
     rating = fields.String(required=True)
-    commentary = fields.String(required=True)
+    commentary = fields.String(load_default=None, allow_none=True)
 
 
 

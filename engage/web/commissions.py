@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from commissioning_steps import access, commissions, evidence, journey, progression
+from commissioning_steps import access, benefits, commissions, evaluation, evidence, journey, progression
 from commissioning_steps.errors import Conflict, Invalid, NotFound
 
 from ..extensions import db_session
@@ -32,9 +32,11 @@ def _step_or_404(key: str) -> journey.Step:
 
 @bp.get("")
 def dashboard():
-    rows = db_session().scalars(access.visible_commissions(current_user)).all()
+    session = db_session()
+    rows = session.scalars(access.visible_commissions(current_user)).all()
     return render_template("staff/dashboard.html", commissions=rows,
-                           can_create=access.can_create_commission(current_user))
+                           can_create=access.can_create_commission(current_user),
+                           due=benefits.reminders_for(session, current_user))
 
 
 def _commission_input(form: CommissionForm) -> commissions.CommissionInput:
@@ -104,6 +106,8 @@ def show(commission_id: int):
         "staff/commission.html", commission=commission, stages=journey.STAGES, current=current,
         current_evidence=current_evidence, counts=counts,
         can_write=access.allowed(session, current_user, commission.id, access.WRITE),
+        open_challenges=evaluation.challenges(session, commission.id, open_only=True),
+        signed=evaluation.signed_count(session, commission.id),
     )
 
 
@@ -135,6 +139,7 @@ def _step_context(commission, step, **forms):
         commission=commission, step=step, status=commission.step_status(step.key), entries=rows,
         names=author_names(session, rows),
         superseded=evidence.superseded_by(session, commission.id),
+        signed=evaluation.signed_count(session, commission.id),
         shortfall=progression.gateway_shortfall(session, commission, step),
         can_write=access.allowed(session, current_user, commission.id, access.WRITE),
         can_assess=access.allowed(session, current_user, commission.id, access.ASSESS),
@@ -219,9 +224,9 @@ def assess(commission_id: int, key: str):
     form = AssessmentForm()
     if form.validate_on_submit():
         try:
-            evidence.record_assessment(session, commission, current_user, step=step_def.key,
-                                       rating=form.rating.data, commentary=form.commentary.data)
-            flash(f"Assessment of {step_def.name} recorded", "success")
+            evaluation.rate_step(session, commission, current_user, step=step_def.key,
+                                 rating=form.rating.data, commentary=form.commentary.data)
+            flash(f"Rating of {step_def.name} recorded", "success")
             return redirect(url_for(".step", commission_id=commission.id, key=step_def.key))
         except (Invalid, Conflict) as exc:
             unplaced = apply_domain_errors(form, exc.fields, {"summary": "commentary", "step": "rating"})

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from sqlalchemy import select
 
-from commissioning_steps import access, evidence
+from commissioning_steps import access, evaluation, evidence
 from commissioning_steps.staff import StaffUser
 
 from ..common.downloads import download, evidence_csv
@@ -39,6 +39,7 @@ def log_page(commission_id: int):
     return render_template("staff/evidence_log.html", commission=commission, entries=rows,
                            names=author_names(session, rows),
                            superseded=evidence.superseded_by(session, commission.id),
+                           signed=evaluation.signed_count(session, commission.id),
                            verification=evidence.verify(session, commission))
 
 

@@ -11,7 +11,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from commissioning_steps.evidence import ASSESSMENT_RATINGS, KINDS, MANUAL_KINDS
+from commissioning_steps.evaluation import RATINGS
+from commissioning_steps.evidence import KINDS, MANUAL_KINDS
 
 
 class SignInForm(FlaskForm):
@@ -82,13 +83,15 @@ class TokenForm(FlaskForm):
 
 
 class AssessmentForm(FlaskForm):
-    rating = RadioField("How well does the evidence answer the practice question?", widget=GovRadioInput(),
-                        choices=[SelectChoice(r, r.capitalize()) for r in ASSESSMENT_RATINGS],
-                        validators=[InputRequired("Choose how well the evidence answers the question")])
-    commentary = TextAreaField("Your assessment", widget=GovTextArea(),
-                               validators=[DataRequired("Enter your assessment"),
-                                           Length(max=2000, message="Assessment must be 2000 characters or fewer")])
-    submit = SubmitField("Record assessment", widget=GovSubmitInput())
+    """An evaluator's rating of a completed step (``evaluation.rate_step`` checks the rest:
+    the commentary is required unless the step is fully evidenced)."""
+
+    rating = RadioField("How well does the record answer the practice question?", widget=GovRadioInput(),
+                        choices=[SelectChoice(k, v) for k, v in RATINGS.items()],
+                        validators=[InputRequired("Choose how well the record answers the practice question")])
+    commentary = TextAreaField("Commentary", widget=GovTextArea(),
+                               validators=[Length(max=2000, message="Commentary must be 2000 characters or fewer")])
+    submit = SubmitField("Record rating", widget=GovSubmitInput())
 
 
 def apply_domain_errors(form: FlaskForm, fields: dict[str, str], aliases: dict[str, str] | None = None) -> list[str]:

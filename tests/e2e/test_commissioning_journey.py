@@ -82,12 +82,12 @@ def test_commissioner_records_evidence_and_evaluator_audits(server, new_context)
     evaluator.goto(commission_url + "/evidence")
     expect(evaluator.locator("#main-content")).not_to_contain_text("sneaky")
 
-    # The evaluator records an assessment of the completed step.
+    # The evaluator rates the completed step.
     evaluator.goto(commission_url + "/steps/initiate")
-    evaluator.get_by_label("Partly answered").check()
-    evaluator.get_by_label("Your assessment").fill("One workshop; no data collected by residents yet.")
-    evaluator.get_by_role("button", name="Record assessment").click()
-    expect(evaluator.locator(".govuk-notification-banner--success")).to_contain_text("Assessment of Initiate recorded")
+    evaluator.get_by_label("Partly evidenced").check()
+    evaluator.get_by_label("Commentary").fill("One workshop; no data collected by residents yet.")
+    evaluator.get_by_role("button", name="Record rating").click()
+    expect(evaluator.locator(".govuk-notification-banner--success")).to_contain_text("Rating of Initiate recorded")
 
 
 def test_public_and_staff_pages_fit_a_phone(server, new_context):

@@ -137,8 +137,9 @@ def test_assessment_only_on_a_complete_step(client, world, team):
     entry = _status(_assess(client, eve, a), 201).json
     assert entry["kind"] == "assessment"
     assert entry["step"] == "initiate"
-    assert entry["payload"] == {"rating": "partly answered"}
-    assert entry["summary"] == "Residents shaped the questions"
+    # The old route and rating names still work; the entry is recorded in the evaluation's terms.
+    assert entry["payload"] == {"rating": "partly_evidenced", "commentary": "Residents shaped the questions"}
+    assert entry["summary"] == "Initiate rated partly evidenced. Residents shaped the questions"
     assert entry["author"] == f"staff#{team['eve'].id}"
     # investigate is now active, not complete
     _status(_assess(client, eve, a, key="investigate"), 422)
@@ -169,11 +170,11 @@ def test_assessment_page_flow(client, world, team):
     page = client.get(f"/commissions/{a}/steps/initiate").get_data(as_text=True)
     assert f"/commissions/{a}/steps/initiate/assessments" in page
     response = client.post(f"/commissions/{a}/steps/initiate/assessments",
-                           data={"rating": "not answered", "commentary": "Only an override"})
+                           data={"rating": "not_evidenced", "commentary": "Only an override"})
     _status(response, 302)
     entries = client.get(f"/api/v1/commissions/{a}/evidence", headers=alice).json["entries"]
     assert entries[-1]["kind"] == "assessment"
-    assert entries[-1]["payload"] == {"rating": "not answered"}
+    assert entries[-1]["payload"] == {"rating": "not_evidenced", "commentary": "Only an override"}
 
 
 # --- admin ------------------------------------------------------------------------------------

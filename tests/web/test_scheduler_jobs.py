@@ -32,7 +32,7 @@ def test_recurring_jobs_are_stored_and_survive_a_restart(database_url):
     try:
         assert {j.id for j in again.get_jobs()} == {"apply-survey-schedules", "purge-expired-drafts",
                                                    "purge-expired-tokens", "issue-evidence-checkpoints",
-                                                   "erase-expired-words"}
+                                                   "erase-expired-words", "issue-benefit-reminders"}
     finally:
         again.shutdown(wait=False)
 
