@@ -22,7 +22,7 @@ from . import evidence_chain, journey
 from .commissions import COMPLETE, NOT_STARTED, Commission
 from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid, NotFound
-from .events import EvidenceAppended, publish
+from .events import AssessmentRecorded, EvidenceAppended, publish
 from .staff import StaffUser
 
 MANUAL, AUTOMATIC = "manual", "automatic"
@@ -307,10 +307,12 @@ def record_assessment(session: Session, commission: Commission, evaluator: Staff
     if step_def is not None and commission.step_status(step) != COMPLETE:
         raise Invalid({"step": f"{step_def.name} is not complete yet: assess a step once it is complete"})
     try:
-        return append(session, commission, step=step, kind="assessment", summary=commentary,
-                      payload={"rating": rating}, author=evaluator)
+        entry = append(session, commission, step=step, kind="assessment", summary=commentary,
+                       payload={"rating": rating}, author=evaluator)
     except Invalid as exc:
         raise Invalid({("commentary" if k == "summary" else k): v for k, v in exc.fields.items()}) from exc
+    publish(session, AssessmentRecorded(commission.id, entry.id, step, rating))
+    return entry
 
 
 def entries(session: Session, commission_id: int, step: str | None = None) -> list[EvidenceEntry]:
