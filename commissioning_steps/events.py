@@ -279,19 +279,49 @@ def publish(session: Session, evt: DomainEvent) -> None:
     internal signal, ``stored = False``, is only queued)."""
     if evt.stored:
         session.add(StoredEvent(name=evt.name, commission_id=evt.commission_id, payload=evt.payload()))
-    session.info.setdefault(_PENDING, []).append(evt)
+    # Each event remembers the innermost SAVEPOINT it was queued in, so rolling that savepoint
+    # back drops it (and only it) while the enclosing transaction goes on.
+    session.info.setdefault(_PENDING, []).append((session.get_nested_transaction(), evt))
+
+
+def _enclosing_savepoint(transaction):
+    parent = transaction.parent
+    while parent is not None and not parent.nested:
+        parent = parent.parent
+    return parent
+
+
+def _within(scope, transaction) -> bool:
+    while scope is not None:
+        if scope is transaction:
+            return True
+        scope = scope.parent
+    return False
 
 
 def _after_commit(session: Session) -> None:
+    # SQLAlchemy also calls this when a SAVEPOINT is released: nothing is committed yet then, and
+    # the outer transaction may still roll back, so the events only move to the enclosing scope.
+    ending = session.get_nested_transaction()
+    if ending is not None:
+        enclosing = _enclosing_savepoint(ending)
+        session.info[_PENDING] = [(enclosing if _within(scope, ending) else scope, evt)
+                                  for scope, evt in session.info.get(_PENDING, [])]
+        return
     pending = session.info.pop(_PENDING, [])
     bus: EventBus | None = session.info.get(BUS_INFO)
     if bus is None:
         return
-    for evt in pending:
+    for _scope, evt in pending:
         bus.dispatch(evt)
 
 
 def _after_rollback(session: Session) -> None:
+    ending = session.get_nested_transaction()
+    if ending is not None:  # a SAVEPOINT rolled back: only what was queued inside it goes
+        session.info[_PENDING] = [(scope, evt) for scope, evt in session.info.get(_PENDING, [])
+                                  if not _within(scope, ending)]
+        return
     session.info.pop(_PENDING, None)
 
 
