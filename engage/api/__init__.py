@@ -13,7 +13,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
-    from . import checkpoints, commissions, evidence, live, surveys, tokens, you_said_we_did  # noqa: F401
+    from . import checkpoints, commissions, evidence, live, surveys, tokens, webhooks, you_said_we_did  # noqa: F401
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

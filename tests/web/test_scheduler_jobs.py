@@ -31,7 +31,8 @@ def test_recurring_jobs_are_stored_and_survive_a_restart(database_url):
     again.start(paused=True)
     try:
         assert {j.id for j in again.get_jobs()} == {"apply-survey-schedules", "purge-expired-drafts",
-                                                   "purge-expired-tokens", "issue-evidence-checkpoints"}
+                                                   "purge-expired-tokens", "issue-evidence-checkpoints",
+                                                   "deliver-webhooks"}
     finally:
         again.shutdown(wait=False)
 
