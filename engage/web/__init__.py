@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import account, commissions, errors, evidence_log, live, public, survey_answering, surveys_staff
+from . import account, commissions, errors, evidence_log, live, public, survey_answering, surveys_staff, webhooks
 from .answer_forms import form_state, question_view
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, account, commissions, evidence_log, survey_answering, surveys_staff, live):
+    for module in (public, account, commissions, evidence_log, survey_answering, surveys_staff, live, webhooks):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_global(form_state)
