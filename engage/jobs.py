@@ -110,12 +110,10 @@ def _build(app: Flask, kind: type[BaseScheduler]) -> BaseScheduler:
 
 
 def _catch_up() -> None:
-    """At start-up: surveys due while the app was down, and webhooks waiting in the outbox."""
+    """At start-up, at once: surveys due while the app was down. (Webhooks waiting in the outbox
+    go at the job's first run, seconds later, in the scheduler's thread: slow receivers must not
+    hold up the start.)"""
     apply_survey_schedules()
-    try:
-        deliver_webhooks()
-    except Exception:  # noqa: BLE001 - the job runs again in a few seconds
-        log.exception("webhook delivery at start-up failed")
 
 
 def start(app: Flask) -> BaseScheduler:
