@@ -1,8 +1,9 @@
 """The event catalogue: every event type Engage stores and delivers, with its payload fields.
 
 Built from the event classes themselves (``commissioning_steps.events``, ``surveys.events``,
-``surveys.live.events``), which register on definition; importing this module imports all of
-them, so ``CATALOGUE`` is complete here (and only here is it guaranteed to be). It lives in
+``surveys.live.events``, ``surveys.webhooks.events``), which register on definition; importing
+this module imports all of them, so ``CATALOGUE`` is complete here (and only here is it
+guaranteed to be: a new events module must be imported here too). It lives in
 ``surveys`` because it needs both domain packages. ``docs/events.md`` carries the reference
 section ``markdown()`` writes; a test fails when the two differ.
 """
@@ -16,6 +17,7 @@ from commissioning_steps.events import DomainEvent, payload_fields
 
 from . import events as _survey_events  # noqa: F401  (registers the survey events)
 from .live import events as _live_events  # noqa: F401  (registers the live-poll events)
+from .webhooks import events as _webhook_events  # noqa: F401  (registers the webhooks' signals)
 
 #: Every catalogue event (stored, deliverable), by name.
 CATALOGUE: dict[str, type[DomainEvent]] = journey_events.catalogue()

@@ -28,9 +28,11 @@ from standardwebhooks import Webhook
 
 from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.errors import Conflict
+from commissioning_steps.events import publish
 
 from .. import catalogue
 from . import outbox
+from .events import DeliveryFailed
 from .models import (
     ACTIVE, DELIVERED, DISABLED, FAILED, PAUSED, PENDING, WebhookAttempt, WebhookDelivery, WebhookSubscription,
 )
@@ -106,6 +108,7 @@ def _record(session: Session, delivery_id: int, result: Result, now: datetime, r
         return DELIVERED
     subscription.consecutive_failures += 1
     subscription.failing_since = subscription.failing_since or now
+    publish(session, DeliveryFailed(subscription.commission_id, subscription.id, delivery.id, result.outcome))
     if result.outcome == GONE:
         delivery.status, delivery.next_attempt_at = FAILED, None
         set_status(session, subscription, DISABLED, "Disabled: the receiver answered 410 Gone", now)

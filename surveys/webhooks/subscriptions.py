@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from commissioning_steps.commissions import Commission
 from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.errors import Conflict, Invalid, NotFound
+from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
 from commissioning_steps.text import has_visible_text
 
 from .. import catalogue
 from . import addresses
 from .addresses import AddressRefused, Policy
+from .events import SubscriptionStatusChanged
 from .models import ACTIVE, DISABLED, FAILED, HELD, PAUSED, PENDING, WebhookDelivery, WebhookSubscription
 
 SECRET_PREFIX = "whsec_"
@@ -182,6 +184,7 @@ def set_status(session: Session, subscription: WebhookSubscription, status: str,
         session.execute(update(WebhookDelivery).where(
             WebhookDelivery.subscription_id == subscription.id, WebhookDelivery.status.in_((PENDING, HELD)))
             .values(status=FAILED, next_attempt_at=None, last_outcome="subscription disabled"))
+    publish(session, SubscriptionStatusChanged(subscription.commission_id, subscription.id, status))
 
 
 def resume(session: Session, subscription: WebhookSubscription, now: datetime) -> None:
@@ -192,6 +195,7 @@ def resume(session: Session, subscription: WebhookSubscription, now: datetime) -
     session.execute(update(WebhookDelivery).where(
         WebhookDelivery.subscription_id == subscription.id, WebhookDelivery.status.in_((HELD, PENDING)))
         .values(status=PENDING, next_attempt_at=now, retry_started_at=now, retry_until=now + RETRY_FOR))
+    publish(session, SubscriptionStatusChanged(subscription.commission_id, subscription.id, ACTIVE))
 
 
 @transactional

@@ -18,10 +18,16 @@ from commissioning_steps.inputs import InputItem
 from commissioning_steps.staff import StaffUser
 from surveys import builder, catalogue, lifecycle, responses, you_said_we_did
 from surveys.live import running, sessions, voting
+from surveys.webhooks import delivery, subscriptions
+from surveys.webhooks.addresses import Policy
+from surveys.webhooks.transport import HttpSender
+
+from webhook_receiver import start_receiver, stop_receiver
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET = b"x" * 32
 P1, P2 = "a" * 24, "b" * 24
+LOCAL = Policy(allow_private=True)
 #: Catalogue events whose producer another change is building (it publishes them; add its step
 #: to the scenario below when it lands: the last test here says when).
 AWAITING_PRODUCER = {"evaluation.signed_off": "EvaluationSignedOff("}
@@ -146,6 +152,19 @@ def test_every_catalogue_event_and_signal_is_emitted_by_its_change(world, rec):
     rec.expect("live.entry_upvoted", lambda: voting.upvote(s, live, P2, entry.id))
     rec.expect("live.entry_moderated", lambda: running.moderate(s, live, qa.id, entry.id, "hide", owner))
     rec.expect("live.presenter_watching", lambda: running.record_watch(s, live, owner))
+
+    # Webhooks' own signals: pausing, resuming, a failed attempt (the receiver answers 500).
+    receiver = start_receiver()
+    try:
+        receiver.default = 500
+        sub, _secret = subscriptions.create(s, c, owner, url=receiver.url, events=["commission.changed"],
+                                            policy=LOCAL)
+        rec.expect("webhook.status_changed", lambda: subscriptions.change(s, sub, status="paused", policy=LOCAL))
+        rec.expect("webhook.status_changed", lambda: subscriptions.change(s, sub, status="active", policy=LOCAL))
+        delivery.send_test(s, sub)
+        rec.expect("webhook.delivery_failed", lambda: delivery.deliver_due(s, HttpSender(LOCAL)))
+    finally:
+        stop_receiver(receiver)
 
     expected = (set(catalogue.CATALOGUE) | set(catalogue.SIGNALS)) - set(AWAITING_PRODUCER)
     assert rec.covered == expected, f"not emitted by this test: {sorted(expected - rec.covered)}"
