@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from .checkpoint_signing import ALGORITHM, FORMAT, Signer
 from .commissions import Commission
 from .db import Base, transactional, utcnow
+from .events import CheckpointIssued, publish
 from .evidence import EvidenceEntry, _timestamp
 
 ON_DEMAND, SCHEDULED = "on demand", "scheduled"
@@ -66,6 +67,7 @@ def issue(session: Session, commission: Commission, signer: Signer, reason: str 
                              reason=reason)
     session.add(row)
     session.flush()
+    publish(session, CheckpointIssued(commission.id, row.id, row.entry_count, row.head, reason))
     return row
 
 

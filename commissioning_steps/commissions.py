@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from . import journey
 from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid, NotFound
-from .events import CommissionCreated, CommissionUpdated, MemberAdded, publish
+from .events import CommissionChanged, CommissionCreated, MemberAdded, publish
 from .evidence_chain import GENESIS
 from .staff import ADMIN, COMMISSIONER, EVALUATOR, MEMBER_ROLES, Membership, StaffUser, find_by_email
 from .text import has_visible_text
@@ -163,7 +163,7 @@ def update_commission(session: Session, commission: Commission, data: Commission
     changed = tuple(k for k, v in _snapshot(commission).items() if before[k] != v)
     session.flush()
     if changed:
-        publish(session, CommissionUpdated(commission.id, changed))
+        publish(session, CommissionChanged(commission.id, changed))
     return commission
 
 

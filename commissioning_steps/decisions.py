@@ -20,7 +20,7 @@ from . import evidence, journey
 from .commissions import ACTIVE, COMPLETE, Commission
 from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid, NotFound
-from .events import DecisionChanged, DecisionRecorded, publish
+from .events import DecisionChanged, DecisionRecorded, ThemeChanged, publish
 from .inputs import InputItem, respondents
 from .staff import StaffUser
 from .text import has_visible_text
@@ -379,6 +379,7 @@ def respond_to_theme(session: Session, theme: Theme, actor: StaffUser, *, decisi
                     payload={"theme_id": theme.id, "theme": theme.name, "items": len(item_ids),
                              "residents": respondents(session, item_ids), **payload_extra},
                     author=actor, source=evidence.AUTOMATIC)
+    publish(session, ThemeChanged(theme.commission_id, theme.id, ("answer",)))
     return theme
 
 

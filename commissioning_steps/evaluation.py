@@ -34,7 +34,7 @@ from . import access, evidence, journey
 from .commissions import COMPLETE, NOT_STARTED, Commission
 from .db import Base, transactional, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .events import StoredEvent
+from .events import AssessmentRecorded, EvaluationSignedOff, StoredEvent, publish
 from .evidence import EvidenceEntry
 from .staff import StaffUser
 
@@ -202,10 +202,12 @@ def rate_step(session: Session, commission: Commission, evaluator: StaffUser, *,
         raise Invalid(errors)
     label = RATINGS[key]
     summary = f"{step_def.name} rated {label.lower()}." + (f" {text}" if text else "")
-    return evidence.append(session, commission, step=step_def.key, kind="assessment",
-                           summary=summary[:evidence.MAX_SUMMARY],
-                           payload={"rating": key, "commentary": text}, author=evaluator,
-                           source=evidence.AUTOMATIC)
+    entry = evidence.append(session, commission, step=step_def.key, kind="assessment",
+                            summary=summary[:evidence.MAX_SUMMARY],
+                            payload={"rating": key, "commentary": text}, author=evaluator,
+                            source=evidence.AUTOMATIC)
+    publish(session, AssessmentRecorded(commission.id, entry.id, step_def.key, key))
+    return entry
 
 
 def ratings(session: Session, commission_id: int) -> dict[str, Rating]:
@@ -383,6 +385,7 @@ def record_sign_off(session: Session, commission: Commission, evaluator: StaffUs
 
         row.checkpoint_id = checkpoints.issue(session, commission, signer, reason="sign-off").id
         session.flush()
+    publish(session, EvaluationSignedOff(commission.id, row.id, entry.id))
     return row
 
 

@@ -22,7 +22,7 @@ from . import evidence_chain, journey
 from .commissions import COMPLETE, NOT_STARTED, Commission
 from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid, NotFound
-from .events import EvidenceAppended, publish
+from .events import AssessmentRecorded, EvidenceAppended, publish
 from .staff import StaffUser
 
 MANUAL, AUTOMATIC = "manual", "automatic"

@@ -18,7 +18,7 @@ from . import evidence
 from .commissions import Commission
 from .db import Base, transactional, utcnow
 from .errors import Conflict, Invalid, NotFound
-from .events import ThemeCreated, ThemeMerged, publish
+from .events import ThemeChanged, ThemeCreated, ThemeDeleted, ThemeMerged, publish
 from .inputs import InputItem
 from .staff import StaffUser
 from .text import has_visible_text
@@ -128,9 +128,12 @@ def update_theme(session: Session, theme: Theme, *, name: Any = None, descriptio
         theme.name = name
     if description is not None:
         theme.description = description
+    changed = [f for f, v in (("name", name), ("description", description), ("minority", minority)) if v is not None]
     if minority is not None:
         theme.minority = minority
     theme.updated_at = utcnow()
+    if changed:
+        publish(session, ThemeChanged(theme.commission_id, theme.id, tuple(changed)))
     return theme
 
 
@@ -162,6 +165,8 @@ def tag(session: Session, theme: Theme, item_ids: Iterable[Any], actor: StaffUse
     session.add_all(ThemeItem(theme_id=theme.id, item_id=i, tagged_by_id=actor.id) for i in new)
     theme.updated_at = utcnow()
     session.flush()
+    if new:
+        publish(session, ThemeChanged(theme.commission_id, theme.id, ("items",)))
     return len(new)
 
 
@@ -171,6 +176,8 @@ def untag(session: Session, theme: Theme, item_ids: Iterable[Any]) -> int:
     ids = _items_of(session, theme.commission_id, item_ids)
     result = session.execute(delete(ThemeItem).where(ThemeItem.theme_id == theme.id, ThemeItem.item_id.in_(ids)))
     theme.updated_at = utcnow()
+    if result.rowcount:
+        publish(session, ThemeChanged(theme.commission_id, theme.id, ("items",)))
     return result.rowcount or 0
 
 
@@ -232,6 +239,7 @@ def split(session: Session, theme: Theme, item_ids: Iterable[Any], actor: StaffU
         session.delete(row)
     theme.updated_at = utcnow()
     session.flush()
+    publish(session, ThemeChanged(theme.commission_id, theme.id, ("items", "split")))
     return new
 
 
@@ -248,6 +256,7 @@ def delete_theme(session: Session, theme: Theme) -> None:
     if session.scalar(select(func.count()).where(Theme.merged_into_id == theme.id)):
         raise Conflict("Other themes were merged into this one, so it stays on the record")
     session.delete(theme)
+    publish(session, ThemeDeleted(theme.commission_id, theme.id))
 
 
 @transactional
@@ -276,6 +285,7 @@ def pick_quote(session: Session, theme: Theme, item_id: Any, actor: StaffUser, *
                  "minority": bool(minority or theme.minority)},
         author=actor, source=evidence.AUTOMATIC)
     row.quoted, row.minority, row.evidence_entry_id = True, bool(minority), entry.id
+    publish(session, ThemeChanged(theme.commission_id, theme.id, ("quotes",)))
     return entry
 
 
@@ -286,6 +296,7 @@ def unpick_quote(session: Session, theme: Theme, item_id: Any) -> None:
     if row is None or not row.quoted:
         raise Invalid({"item": "That item is not a picked quote of this theme"})
     row.quoted = False
+    publish(session, ThemeChanged(theme.commission_id, theme.id, ("quotes",)))
 
 
 # -- reading --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``flask --app engage ...`` commands: database, demo data, users, tokens, offline verification."""
+"""``flask --app engage ...`` commands: database, demo data, users, tokens, the scheduler on its own,
+offline verification."""
 from __future__ import annotations
 
 import json
@@ -112,6 +113,15 @@ def init_app(app: Flask) -> None:
         token = staff.issue_token(session, user, name="Created on the command line")
         session.close()
         click.echo(token)
+
+    @app.cli.command("scheduler")
+    def run_scheduler():
+        """Run the scheduled jobs alone, in the foreground, until stopped: the one scheduler of a
+        deployment whose web processes run with SCHEDULER_ENABLED=0."""
+        from . import jobs
+
+        click.echo("Running the scheduled jobs (Ctrl+C to stop).")
+        jobs.run(current_app._get_current_object())
 
     @app.cli.command("verify-evidence")
     @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))

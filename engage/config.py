@@ -74,12 +74,18 @@ class Config:
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
     LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster by hand
+    # Outbound webhooks (docs/webhooks.md): how often the scheduler dispatches the outbox and
+    # sends what is due.
+    WEBHOOK_JOB_SECONDS = int(os.environ.get("WEBHOOK_JOB_SECONDS", "5"))
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
         # Signs evidence checkpoints (Ed25519; PEM or base64 of the 32-byte key). Never stored in
         # the database, which is what a checkpoint must be proof against.
         self.CHECKPOINT_KEY = os.environ.get("ENGAGE_CHECKPOINT_KEY") or _dev_checkpoint_key()
+        # Webhooks to loopback, private, link-local and reserved addresses (and over plain http)
+        # are refused unless this is set: for development and the tests' local receivers only.
+        self.WEBHOOK_ALLOW_PRIVATE = _flag("ENGAGE_WEBHOOK_ALLOW_PRIVATE", False)
 
 
 class ProductionConfig(Config):
@@ -97,6 +103,7 @@ class ProductionConfig(Config):
         if not checkpoint_key:
             raise RuntimeError("Set ENGAGE_CHECKPOINT_KEY (an Ed25519 private key, PEM or base64) for production")
         self.CHECKPOINT_KEY = checkpoint_key
+        self.WEBHOOK_ALLOW_PRIVATE = _flag("ENGAGE_WEBHOOK_ALLOW_PRIVATE", False)
 
 
 class TestConfig(Config):
@@ -113,6 +120,7 @@ class TestConfig(Config):
 
         self.SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"
         self.CHECKPOINT_KEY = generate_private_key_pem()  # a fresh key per app, in memory
+        self.WEBHOOK_ALLOW_PRIVATE = _flag("ENGAGE_WEBHOOK_ALLOW_PRIVATE", False)
 
 
 def from_environment() -> Config:

@@ -1,24 +1,30 @@
 """Scheduled jobs, declared in one list and run by APScheduler with a persistent job store.
 
-Jobs are idempotent and call services, so a job that runs twice (or late, after a restart)
-does no harm. Exactly one process in a deployment should run the scheduler
-(``SCHEDULER_ENABLED=1`` there, ``0`` elsewhere); ``engage.serve`` starts it.
+Jobs are idempotent, run inside an app context and call services, so a job that runs twice (or
+late, after a restart) does no harm. Exactly one process in a deployment runs the scheduler:
+the serving process when ``SCHEDULER_ENABLED=1`` (``engage.serve`` starts it in the background),
+or, when the web processes are scaled out with ``SCHEDULER_ENABLED=0``, one
+``flask --app engage scheduler`` process that runs the jobs alone in the foreground (``run``).
+Other features add their jobs to ``RECURRING_JOBS``.
 """
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import dataclass
 from typing import Callable
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from commissioning_steps import staff
 
 log = logging.getLogger(__name__)
 _app: Flask | None = None
-scheduler: BackgroundScheduler | None = None
+scheduler: BaseScheduler | None = None
 
 
 def purge_expired_tokens() -> int:
@@ -82,11 +88,24 @@ def issue_benefit_reminders() -> int:
     return _in_session(benefits.issue_reminders)
 
 
+def deliver_webhooks() -> dict:
+    """Dispatch the event outbox into webhook deliveries and send what is due (first tries and
+    retries alike). Never run by the request that caused an event."""
+    from surveys.webhooks import delivery
+
+    from .common import webhooks
+
+    done = _in_session(lambda s: delivery.run(s, webhooks.sender(_app)))
+    if done:
+        log.info("webhooks: %s", ", ".join(f"{k} {v}" for k, v in sorted(done.items())))
+    return dict(done)
+
+
 @dataclass(frozen=True)
 class RecurringJob:
     id: str
     func: Callable[[], object]
-    seconds: int
+    seconds: int | str  # a number, or the name of the app setting that holds it
 
 
 RECURRING_JOBS = (
@@ -96,20 +115,56 @@ RECURRING_JOBS = (
     RecurringJob("issue-evidence-checkpoints", issue_evidence_checkpoints, seconds=3600),
     RecurringJob("erase-expired-words", erase_expired_words, seconds=3600),
     RecurringJob("issue-benefit-reminders", issue_benefit_reminders, seconds=3600),
+    RecurringJob("deliver-webhooks", deliver_webhooks, seconds="WEBHOOK_JOB_SECONDS"),
 )
 
 
-def start(app: Flask) -> BackgroundScheduler:
+def _build(app: Flask, kind: type[BaseScheduler]) -> BaseScheduler:
+    engine = app.extensions["engage.db"].engine
+    built = kind(jobstores={"default": SQLAlchemyJobStore(engine=engine)}, timezone="UTC")
+    for job in RECURRING_JOBS:
+        seconds = app.config[job.seconds] if isinstance(job.seconds, str) else job.seconds
+        built.add_job(job.func, "interval", seconds=seconds, id=job.id, replace_existing=True,
+                      coalesce=True, max_instances=1, misfire_grace_time=None)
+    return built
+
+
+def _catch_up() -> None:
+    """At start-up, at once: surveys due while the app was down. (Webhooks waiting in the outbox
+    go at the job's first run, seconds later, in the scheduler's thread: slow receivers must not
+    hold up the start.)"""
+    apply_survey_schedules()
+
+
+def start(app: Flask) -> BaseScheduler:
+    """Run the jobs in background threads of this (serving) process."""
     global _app, scheduler
     if scheduler is not None:
         return scheduler
     _app = app
-    engine = app.extensions["engage.db"].engine
-    scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=engine)}, timezone="UTC")
-    for job in RECURRING_JOBS:
-        scheduler.add_job(job.func, "interval", seconds=job.seconds, id=job.id, replace_existing=True,
-                          coalesce=True, max_instances=1, misfire_grace_time=None)
+    scheduler = _build(app, BackgroundScheduler)
     scheduler.start()
-    apply_survey_schedules()  # catch up at once on anything due while the app was down
+    _catch_up()
     log.info("scheduler started with %d recurring jobs", len(RECURRING_JOBS))
     return scheduler
+
+
+def run(app: Flask) -> None:
+    """Run the jobs alone, in the foreground, until interrupted (``flask --app engage scheduler``)."""
+    global _app, scheduler
+    if scheduler is not None:
+        raise RuntimeError("the scheduler already runs in this process")
+    _app = app
+    scheduler = _build(app, BlockingScheduler)
+    running = scheduler
+    signal.signal(signal.SIGTERM, lambda *_: running.shutdown(wait=False))  # a clean stop on deploys
+    _catch_up()
+    log.info("scheduler running alone with %d recurring jobs (Ctrl+C to stop)", len(RECURRING_JOBS))
+    try:
+        scheduler.start()  # blocks until shut down
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        scheduler = None

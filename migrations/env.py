@@ -9,6 +9,7 @@ from alembic import context
 import commissioning_steps.models  # noqa: F401  (imports every model onto the metadata)
 import surveys.live.models  # noqa: F401
 import surveys.models  # noqa: F401
+import surveys.webhooks.models  # noqa: F401
 from commissioning_steps.db import Base, make_engine
 
 config = context.config

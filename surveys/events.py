@@ -1,4 +1,7 @@
-"""Domain events of surveys, on the same bus as the journey's (``commissioning_steps.events``)."""
+"""Domain events of surveys, on the same bus as the journey's (``commissioning_steps.events``).
+
+Stored and delivered like every catalogue event (``docs/events.md``), so they carry ids and
+counts only: never what a resident answered."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,12 +12,16 @@ from commissioning_steps.events import DomainEvent
 
 @dataclasses.dataclass(frozen=True)
 class SurveyOpened(DomainEvent):
+    """A survey opened for answers (by hand, or at its scheduled time)."""
+
     name: ClassVar[str] = "survey.opened"
     survey_id: int
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveyClosed(DomainEvent):
+    """A survey closed; its results were appended to the evidence log."""
+
     name: ClassVar[str] = "survey.closed"
     survey_id: int
     responses: int
@@ -23,24 +30,33 @@ class SurveyClosed(DomainEvent):
 
 @dataclasses.dataclass(frozen=True)
 class ResponseSubmitted(DomainEvent):
+    """A resident sent a response: counted, never what they answered."""
+
     name: ClassVar[str] = "survey.response_submitted"
     survey_id: int
+    responses: int
 
 
 @dataclasses.dataclass(frozen=True)
 class ResponseChanged(DomainEvent):
+    """A resident changed their response (with its receipt code)."""
+
     name: ClassVar[str] = "survey.response_changed"
     survey_id: int
 
 
 @dataclasses.dataclass(frozen=True)
 class ResponseDeleted(DomainEvent):
+    """A resident deleted their response (with its receipt code)."""
+
     name: ClassVar[str] = "survey.response_deleted"
     survey_id: int
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveyCreated(DomainEvent):
+    """A survey was created (as a draft)."""
+
     name: ClassVar[str] = "survey.created"
     survey_id: int
     questions: int
@@ -57,7 +73,7 @@ class SurveyChanged(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
-class SurveyQuestionEvent(DomainEvent):
+class SurveyQuestionEvent(DomainEvent, abstract=True):
     """A draft's questions changed through the builder; ``version`` is the definition's new one."""
 
     name: ClassVar[str] = "survey.question"
@@ -69,19 +85,27 @@ class SurveyQuestionEvent(DomainEvent):
 
 @dataclasses.dataclass(frozen=True)
 class SurveyQuestionAdded(SurveyQuestionEvent):
+    """A question was added to a draft survey."""
+
     name: ClassVar[str] = "survey.question_added"
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveyQuestionChanged(SurveyQuestionEvent):
+    """A draft survey's question was edited."""
+
     name: ClassVar[str] = "survey.question_changed"
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveyQuestionMoved(SurveyQuestionEvent):
+    """A draft survey's question was moved to another position."""
+
     name: ClassVar[str] = "survey.question_moved"
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveyQuestionRemoved(SurveyQuestionEvent):
+    """A question was removed from a draft survey."""
+
     name: ClassVar[str] = "survey.question_removed"

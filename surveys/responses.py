@@ -16,7 +16,7 @@ import hmac
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -116,7 +116,8 @@ def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
             raise
         return existing, receipt, False
     input_index.index_response(session, survey, response)
-    publish(session, ResponseSubmitted(survey.commission_id, survey.id))
+    count = session.scalar(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey.id))
+    publish(session, ResponseSubmitted(survey.commission_id, survey.id, count))
     return response, receipt, True
 
 

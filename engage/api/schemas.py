@@ -59,6 +59,21 @@ class AssessmentIn(Schema):
     commentary = fields.String(load_default=None, allow_none=True)
 
 
+class WebhookIn(Schema):
+    """A webhook subscription; the service checks the URL (and where it resolves) and the types."""
+
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=100))
+    description = fields.String(load_default=None, allow_none=True)
+
+
+class WebhookPatch(Schema):
+    url = fields.String()
+    events = fields.List(fields.String(), validate=validate.Length(min=1, max=100))
+    description = fields.String(allow_none=True)
+    status = fields.String()
+
+
 
 
 __all__ = ["ValidationError"]

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import account, commissions, errors, evaluation, evidence_log, live, public, survey_answering, surveys_staff, you_said_we_did
+from . import account, commissions, errors, evaluation, evidence_log, live, public, survey_answering, surveys_staff, webhooks, you_said_we_did
 from .answer_forms import form_state, question_view
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, account, commissions, evidence_log, survey_answering, surveys_staff, live, you_said_we_did, evaluation):
+    for module in (public, account, commissions, evidence_log, survey_answering, surveys_staff, live, you_said_we_did, evaluation, webhooks):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_global(form_state)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from commissioning_steps import access, benefits, commissions, evaluation, evidence, journey, progression
 from commissioning_steps.errors import Conflict, Invalid, NotFound
+from surveys.webhooks import subscriptions as webhook_subscriptions
 
 from ..extensions import db_session
 from .forms import (
@@ -34,9 +35,13 @@ def _step_or_404(key: str) -> journey.Step:
 def dashboard():
     session = db_session()
     rows = session.scalars(access.visible_commissions(current_user)).all()
+    # Webhooks that stopped (paused after failing, or disabled by 410 Gone) are their commissioners' to fix.
+    changeable = [c.id for c in rows if access.allowed(session, current_user, c.id, access.WRITE)]
     return render_template("staff/dashboard.html", commissions=rows,
                            can_create=access.can_create_commission(current_user),
-                           due=benefits.reminders_for(session, current_user))
+                           due=benefits.reminders_for(session, current_user),
+                           webhooks_attention=webhook_subscriptions.needing_attention(session, changeable),
+                           titles={c.id: c.title for c in rows})
 
 
 def _commission_input(form: CommissionForm) -> commissions.CommissionInput:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxesInput, GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
 )
 from wtforms import (
-    HiddenField, IntegerField, PasswordField, RadioField, StringField, SubmitField, TextAreaField,
+    HiddenField, IntegerField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
@@ -92,6 +93,17 @@ class AssessmentForm(FlaskForm):
     commentary = TextAreaField("Commentary", widget=GovTextArea(),
                                validators=[Length(max=2000, message="Commentary must be 2000 characters or fewer")])
     submit = SubmitField("Record rating", widget=GovSubmitInput())
+
+
+class WebhookForm(FlaskForm):
+    """A new webhook subscription. Every field is checked by the service, in one go, so the page
+    shows every problem at once (an address it refuses along with no event chosen)."""
+
+    url = StringField("Receiver's web address", widget=GovTextInput())
+    description = StringField("Description (optional)", widget=GovTextInput())
+    events = SelectMultipleField("Which events should it receive?", widget=GovCheckboxesInput(), choices=[],
+                                 validate_choice=False)
+    submit = SubmitField("Add webhook", widget=GovSubmitInput())
 
 
 def apply_domain_errors(form: FlaskForm, fields: dict[str, str], aliases: dict[str, str] | None = None) -> list[str]:

@@ -27,6 +27,9 @@ PHONE = {"width": 360, "height": 740}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 pytestmark = pytest.mark.e2e
+#: The server's environment (its database, instance folder), for tests that start a second
+#: process on the same database (``flask --app engage scheduler``).
+SERVER_ENV: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -41,7 +44,9 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "ENGAGE_INSTANCE_PATH": str(instance), "PORT": str(port),
            "DATABASE_URL": f"sqlite:///{instance / 'engage.sqlite3'}", "ENGAGE_DEMO_PASSWORD": DEMO_PASSWORD,
-           "SCHEDULER_ENABLED": "0", "ENGAGE_CONFIG": "development", "THREADS": "32"}
+           "SCHEDULER_ENABLED": "0", "ENGAGE_CONFIG": "development", "THREADS": "32",
+           "ENGAGE_WEBHOOK_ALLOW_PRIVATE": "1"}  # webhooks to the tests' own 127.0.0.1 receivers
+    SERVER_ENV.update(env)
     for command in (["init-db"], ["demo-data", "--if-empty"]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "engage", *command], cwd=ROOT, env=env,
                        check=True, capture_output=True)

@@ -32,7 +32,8 @@ def test_recurring_jobs_are_stored_and_survive_a_restart(database_url):
     try:
         assert {j.id for j in again.get_jobs()} == {"apply-survey-schedules", "purge-expired-drafts",
                                                    "purge-expired-tokens", "issue-evidence-checkpoints",
-                                                   "erase-expired-words", "issue-benefit-reminders"}
+                                                   "erase-expired-words", "issue-benefit-reminders",
+                                                   "deliver-webhooks"}
     finally:
         again.shutdown(wait=False)
 
@@ -59,3 +60,22 @@ def test_start_up_catches_up_on_surveys_due_while_down(database_url, world, app)
     check = restarted.extensions["engage.db"].session()
     assert check.get(Survey, survey.id).status == "open"
     check.close()
+
+
+def test_flask_scheduler_runs_the_jobs_alone(app, monkeypatch):
+    """``flask --app engage scheduler`` hands the app to ``jobs.run`` (the foreground scheduler the
+    e2e test starts for real next to a web server with SCHEDULER_ENABLED=0)."""
+    ran = []
+    monkeypatch.setattr(jobs, "run", ran.append)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["scheduler"])
+    assert result.exit_code == 0, result.output
+    assert ran == [app]
+
+
+def test_the_webhook_job_is_declared_and_idempotent(app, monkeypatch):
+    monkeypatch.setattr(jobs, "_app", app)
+    declared = {j.id: j for j in jobs.RECURRING_JOBS}["deliver-webhooks"]
+    assert declared.seconds == "WEBHOOK_JOB_SECONDS" and app.config["WEBHOOK_JOB_SECONDS"] == 5
+    assert jobs.deliver_webhooks() == {}
+    assert jobs.deliver_webhooks() == {}

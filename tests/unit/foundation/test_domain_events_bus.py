@@ -127,3 +127,57 @@ def test_a_failed_service_rolls_back_its_own_writes(world, session):
     with pytest.raises(Exception):
         evidence.record_manual(session, commission, user, step="initiate", kind="note", summary="")
     assert session.scalar(select(evidence.EvidenceEntry.id)) is None
+
+
+def test_a_released_savepoint_dispatches_nothing_until_the_outer_commit(world, session, bus):
+    """SQLAlchemy calls ``after_commit`` when a SAVEPOINT is released too: events queued before
+    one (a survey response stores itself inside one) used to be dispatched then, although the
+    outer transaction rolled back afterwards."""
+    received = []
+    bus.subscribe("*", received.append)
+    try:
+        user, commission = _setup(world, session)
+        received.clear()
+        with pytest.raises(RuntimeError):
+            with db.transaction(session):
+                evidence.append(session, commission, step="initiate", kind="note", summary="Never happened",
+                                author=user)
+                with session.begin_nested():
+                    session.add(StoredEvent(name="test.marker", commission_id=None, payload={}))
+                assert received == []
+                raise RuntimeError("the rest of the change failed")
+        assert received == []
+        with db.transaction(session):
+            evidence.append(session, commission, step="initiate", kind="note", summary="Kept", author=user)
+            with session.begin_nested():
+                events.publish(session, events.StepActivated(commission.id, "investigate"))
+            assert received == []
+        assert [e.name for e in received] == ["evidence.appended", "step.activated"]
+    finally:
+        bus.unsubscribe("*", received.append)
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_events(world, session, bus):
+    received = []
+    bus.subscribe("*", received.append)
+    try:
+        user, commission = _setup(world, session)
+        received.clear()
+        with db.transaction(session):
+            evidence.append(session, commission, step="initiate", kind="note", summary="Kept", author=user)
+            with pytest.raises(RuntimeError):
+                with session.begin_nested():
+                    events.publish(session, events.StepActivated(commission.id, "investigate"))
+                    raise RuntimeError("only the savepoint fails")
+            with session.begin_nested():
+                with pytest.raises(RuntimeError):
+                    with session.begin_nested():
+                        events.publish(session, events.StepActivated(commission.id, "plan"))
+                        raise RuntimeError("an inner savepoint fails")
+                events.publish(session, events.StepCompleted(commission.id, "initiate", False))
+        assert [e.name for e in received] == ["evidence.appended", "step.completed"]
+        assert session.scalars(select(StoredEvent.name).where(StoredEvent.commission_id == commission.id)
+                               .order_by(StoredEvent.id)).all() == ["commission.created", "evidence.appended",
+                                                                   "step.completed"]
+    finally:
+        bus.unsubscribe("*", received.append)
