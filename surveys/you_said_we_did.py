@@ -25,7 +25,7 @@ from commissioning_steps.staff import StaffUser
 from . import branching, representativeness
 from .live.models import LiveEntry, LiveQuestion, LiveSession, LiveVote
 from .models import DRAFT, Survey, SurveyResponse
-from .results import NOT_ANSWERED, representation_question
+from .results import NOT_ANSWERED, group_of, representation_question
 
 PAGE = publications.YOU_SAID_WE_DID
 
@@ -81,7 +81,6 @@ def group_counts(session: Session, commission: Commission) -> dict[str, int]:
     """Respondents per population group over every survey that asks which group people are in,
     counted in SQL from the stored answers."""
     names = [g.name for g in commission.population_groups]
-    lookup = {n.lower(): n for n in names}
     counts: dict[str, int] = {}
     for survey in session.scalars(select(Survey).where(Survey.commission_id == commission.id, Survey.status != DRAFT)):
         question = representation_question(branching.flatten(survey.definition), names)
@@ -90,7 +89,7 @@ def group_counts(session: Session, commission: Commission) -> dict[str, int]:
         answer = SurveyResponse.answers[question["id"]].as_string()
         for value, n in session.execute(select(answer, func.count()).where(SurveyResponse.survey_id == survey.id)
                                         .group_by(answer)):
-            label = lookup.get(value.lower(), value) if isinstance(value, str) else NOT_ANSWERED
+            label = (group_of(question, value, names) or value) if isinstance(value, str) else NOT_ANSWERED
             counts[label] = counts.get(label, 0) + n
     return counts
 
