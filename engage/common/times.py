@@ -29,6 +29,13 @@ def service_zone() -> ZoneInfo:
     return zone_named(current_app.config.get("ENGAGE_TIMEZONE") if has_app_context() else None)
 
 
+def zone_label() -> str:
+    """How pages name the service's zone: "UK time" for Europe/London (summer time included),
+    else "<zone> time"."""
+    zone = service_zone()
+    return "UK time" if zone.key == DEFAULT_ZONE else f"{zone.key.replace('_', ' ')} time"
+
+
 def to_local(value: datetime, zone: ZoneInfo | None = None) -> datetime:
     """A naive UTC time in the service's zone (aware)."""
     return value.replace(tzinfo=timezone.utc).astimezone(zone or service_zone())

@@ -23,6 +23,7 @@ from surveys.models import CLOSED, DRAFT, Survey, SurveyResponse
 from surveys.pages import all_pages
 from surveys.question_types import SURVEY, get_type, types_for
 
+from ..common import times
 from ..common.downloads import survey_responses_csv
 from ..extensions import db_session
 from .builder_forms import LABELS, form_from_question, page_errors, question_from_form
@@ -68,6 +69,16 @@ def _index_page(commission, errors=None, form=None, status=200):
                            templates=templates.TEMPLATES, errors=errors or {}, form=form or {}), status
 
 
+def _creation_errors(fields: dict) -> dict:
+    """The service names steps and templates by key; the form by name."""
+    out = dict(fields)
+    if "step" in out:
+        out["step"] = "Choose the journey step the survey gathers evidence for"
+    if "template" in out:
+        out["template"] = "Choose a template, or start from blank"
+    return out
+
+
 @bp.get("")
 def index(commission_id: int):
     commission, _ = _load(commission_id)
@@ -86,7 +97,7 @@ def create(commission_id: int):
     try:
         survey = lifecycle.create_survey(session, commission, current_user, data)
     except Invalid as exc:
-        return _index_page(commission, exc.fields, form, 422)
+        return _index_page(commission, _creation_errors(exc.fields), form, 422)
     flash("Survey created as a draft. Add questions, preview it, then open it.", "success")
     return _to_manage(commission, survey)
 
@@ -430,7 +441,8 @@ def change_step(commission_id: int, survey_id: int):
     except Conflict as exc:
         return _manage_page(commission, survey, {"step": exc.message}, request.form, 409)
     except Invalid as exc:
-        return _manage_page(commission, survey, {"step": exc.fields.get("step", exc.message)}, request.form, 422)
+        return _manage_page(commission, survey, {"step": "Choose the journey step the survey gathers evidence for"},
+                            request.form, 422)
     step = journey.get_step(survey.step)
     flash(f"The survey now gathers evidence for {step.name}: {step.practice_question}", "success")
     return _to_manage(commission, survey, "#step")
@@ -459,7 +471,7 @@ def schedule(commission_id: int, survey_id: int):
             if name in moments:
                 moments[name].bad = ("day", "month", "year")
         return _manage_page(commission, survey, fields, request.form, 422, anchors, moments)
-    flash("Schedule saved (UK time)" if opens_at or closes_at else "Schedule cleared", "success")
+    flash(f"Schedule saved ({times.zone_label()})" if opens_at or closes_at else "Schedule cleared", "success")
     return _to_manage(commission, survey, "#schedule")
 
 
