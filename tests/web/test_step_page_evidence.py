@@ -53,7 +53,7 @@ def test_the_related_tools_are_said_once_each_and_explained(signed_in, team):
     assert "What are these tools?" in page
     assert "T&V1.03</strong>: a tool in the SSA Trust & Shared Vision Toolbox" in page
     assert "CLA5.01</strong>: a tool in the SSA Collaborative Leadership Across Communities Toolbox" in page
-    assert "Shared Service Architecture (SSA)" in page
+    assert "published by Shared Service Architecture Ltd" in page
     consolidate = _html(signed_in.get(f"/commissions/{team['mine'].id}/steps/consolidate"))
     assert "CAL4.03</strong>: as printed in the source, which names no toolbox for this code" in consolidate
 
