@@ -66,6 +66,9 @@ class Config:
     SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
     SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
     SERVICE_NAME = "Engage"
+    # Staff pages show times in this zone and the survey schedule is entered in it; everything is
+    # stored as UTC (engage/common/times.py).
+    ENGAGE_TIMEZONE = os.environ.get("ENGAGE_TIMEZONE", "Europe/London")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     RATE_LIMITS_ENABLED = True  # residents' unauthenticated calls, per client address
     # Live polls (docs/live-protocol.md): events over LIVE_MAX_EVENT_BYTES get a payload_too_large

@@ -63,12 +63,14 @@ class _Entry:
 
 
 def normalise_survey(
-    items: Sequence[Mapping[str, Any]], context: str | None = None
+    items: Sequence[Mapping[str, Any]], context: str | None = None, *, allow_empty_sections: bool = False
 ) -> list[dict[str, Any]]:
     """Normalise every question and section and check every rule; raise with *all* problems.
 
     Returns the same shape it was given (questions or sections), with defaults filled in and
     condition values in stored form (``"Yes"`` -> ``"yes"``), ready to save.
+    ``allow_empty_sections``: a draft being built may hold a page with no questions yet (opening
+    the survey refuses one, ``lifecycle.open_problem``).
     """
     errors: dict[str, str] = {}
     if not isinstance(items, (list, tuple)):
@@ -81,7 +83,7 @@ def normalise_survey(
     if sectioned:
         for s, raw in enumerate(items):
             spath = f"sections.{s}"
-            section = _normalise_section(raw, spath, errors)
+            section = _normalise_section(raw, spath, errors, allow_empty_sections)
             out.append(section)
             cond = section.get("show_if")
             questions = raw.get("questions") if isinstance(raw, Mapping) else None
@@ -179,7 +181,7 @@ def _normalise_one(raw, path, context, errors) -> dict[str, Any] | None:
         return None
 
 
-def _normalise_section(raw: Any, path: str, errors: dict[str, str]) -> dict[str, Any]:
+def _normalise_section(raw: Any, path: str, errors: dict[str, str], allow_empty: bool = False) -> dict[str, Any]:
     if not isinstance(raw, Mapping) or "questions" not in raw and "type" in raw:
         errors[path] = "Put this question inside a section"
         return {"title": "", "questions": []}
@@ -207,7 +209,7 @@ def _normalise_section(raw: Any, path: str, errors: dict[str, str]) -> dict[str,
         elif description.strip():
             out["description"] = description.strip()
     questions = raw.get("questions")
-    if not isinstance(questions, (list, tuple)) or not questions:
+    if not isinstance(questions, (list, tuple)) or not (questions or allow_empty):
         errors[f"{path}.questions"] = "Add at least one question to this section"
     if raw.get("show_if") is not None:
         local: dict[str, str] = {}

@@ -109,3 +109,51 @@ class SurveyQuestionRemoved(SurveyQuestionEvent):
     """A question was removed from a draft survey."""
 
     name: ClassVar[str] = "survey.question_removed"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveySectionEvent(DomainEvent):
+    """A draft's pages (sections) changed through the builder; ``sections`` is how many it has."""
+
+    name: ClassVar[str] = "survey.section"
+    survey_id: int
+    section_id: str
+    version: int
+    sections: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveySectionAdded(SurveySectionEvent):
+    name: ClassVar[str] = "survey.section_added"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveySectionChanged(SurveySectionEvent):
+    name: ClassVar[str] = "survey.section_changed"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveySectionMoved(SurveySectionEvent):
+    name: ClassVar[str] = "survey.section_moved"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveySectionRemoved(SurveySectionEvent):
+    name: ClassVar[str] = "survey.section_removed"
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyDeleted(DomainEvent):
+    """A draft nobody answered was deleted."""
+
+    name: ClassVar[str] = "survey.deleted"
+    survey_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyArchived(DomainEvent):
+    """A closed survey left the default list (``archived`` false: it came back)."""
+
+    name: ClassVar[str] = "survey.archived"
+    survey_id: int
+    archived: bool

@@ -21,7 +21,7 @@ from . import branching
 from .live.models import LiveEntry, LiveQuestion, LiveSession, LiveVote
 from .models import Survey, SurveyResponse
 from .question_types import get_type
-from .results import representation_question
+from .results import group_of, representation_question
 
 RESPONDENT_GROUP, AREA = "respondent_group", "area"
 
@@ -54,8 +54,7 @@ def response_items(survey: Survey, response: SurveyResponse, group_names: Iterab
     rep = representation_question(questions, names)
     group = None
     if rep is not None and isinstance(answers.get(rep["id"]), str):
-        lookup = {n.lower(): n for n in names}
-        group = lookup.get(answers[rep["id"]].lower(), answers[rep["id"]])
+        group = group_of(rep, answers[rep["id"]], names) or answers[rep["id"]]
     group = group or categories.get(RESPONDENT_GROUP)
     items = []
     for q in questions:

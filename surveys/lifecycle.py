@@ -23,9 +23,9 @@ from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
 from commissioning_steps.text import has_visible_text
 
-from . import branching, results, templates
+from . import branching, results, templates, wording
 from .errors import DefinitionError
-from .events import SurveyChanged, SurveyClosed, SurveyCreated, SurveyOpened
+from .events import SurveyArchived, SurveyChanged, SurveyClosed, SurveyCreated, SurveyDeleted, SurveyOpened
 from .codes import ALPHABET
 from .models import CLOSED, DRAFT, OPEN, Survey, SurveyResponse
 
@@ -70,8 +70,16 @@ def _assign_ids(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     questions = [q for s in items for q in s.get("questions", [])] if sectioned else items
     taken = {q.get("id") for q in questions if isinstance(q, dict)}
     n = 0
+    sections_taken = {s.get("id") for s in items if isinstance(s, dict)} if sectioned else set()
     for s_index, section in enumerate(items if sectioned else []):
-        section.setdefault("id", f"s{s_index + 1}")
+        if not isinstance(section, dict):
+            continue
+        if not section.get("id"):
+            m = s_index + 1
+            while f"s{m}" in sections_taken:
+                m += 1
+            section["id"] = f"s{m}"
+            sections_taken.add(section["id"])
         section["questions"] = [dict(q) if isinstance(q, dict) else q for q in section.get("questions", [])]
     if sectioned:
         questions = [q for s in items for q in s["questions"]]
@@ -85,19 +93,39 @@ def _assign_ids(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return items
 
 
-def normalise_items(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Questions (or sections) ready to store; a draft may have none yet (checked on opening)."""
+def normalise_items(items: Sequence[dict[str, Any]], group_names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Questions (or sections) ready to store; a draft may have none yet, and a page with none
+    yet (both checked on opening). With ``group_names``, every answer an about-you question
+    matches to a population group must name one of them."""
     if not isinstance(items, (list, tuple)):
         raise Invalid({"questions": "Give the questions as a list"})
     if not items:
         return []
     try:
-        normalised = branching.normalise_survey(_assign_ids(items), context="survey")
+        normalised = branching.normalise_survey(_assign_ids(items), context="survey", allow_empty_sections=True)
     except DefinitionError as exc:
         raise Invalid(exc.fields) from exc
     if len(branching.flatten(normalised)) > MAX_QUESTIONS:
         raise Invalid({"questions": f"A survey can have at most {MAX_QUESTIONS} questions"})
+    if group_names is not None:
+        fields = _group_problems(normalised, list(group_names))
+        if fields:
+            raise Invalid(fields)
     return normalised
+
+
+def _group_problems(items: list[dict[str, Any]], group_names: list[str]) -> dict[str, str]:
+    sectioned = any("questions" in i for i in items)
+    fields = {}
+    places = ([(f"sections.{s}.questions.{i}", q) for s, sec in enumerate(items) for i, q in enumerate(sec["questions"])]
+              if sectioned else [(f"questions.{i}", q) for i, q in enumerate(items)])
+    for path, q in places:
+        for option, group in (q.get("groups") or {}).items():
+            if group not in group_names:
+                fields[f"{path}.groups"] = (f"“{option}” is matched to “{group}”, which is not one of the "
+                                            "commission's population groups")
+                break
+    return fields
 
 
 def _check_text(fields: dict, name: str, value: str | None, limit: int, required: bool = False) -> None:
@@ -143,7 +171,7 @@ def create_survey(session: Session, commission: Commission, actor: StaffUser, da
     items = data.items if data.items is not None else (template or {}).get("sections")
     if not fields.get("template"):
         try:
-            items = normalise_items(items or [])
+            items = normalise_items(items or [], [g.name for g in commission.population_groups])
         except Invalid as exc:
             fields.update(exc.fields)
     fields.update(_check_schedule(data.opens_at, data.closes_at, utcnow()))
@@ -182,11 +210,17 @@ def set_definition(session: Session, survey: Survey, items: Sequence[dict[str, A
     require_draft(survey)
     normalised = normalise_items(items)
     if normalised != survey.definition:
-        survey.definition = normalised
-        survey.version += 1
-        survey.updated_at = utcnow()
-        session.flush()
+        store_definition(session, survey, normalised)
     return normalised
+
+
+def store_definition(session: Session, survey: Survey, normalised: list[dict[str, Any]]) -> None:
+    """Keep an already checked definition and move the version on (the callers decide whether
+    the survey's state allows the change)."""
+    survey.definition = normalised
+    survey.version += 1
+    survey.updated_at = utcnow()
+    session.flush()
 
 
 @transactional
@@ -212,8 +246,9 @@ def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey
             fields["step"] = f"Step must be one of: {', '.join(journey.STEP_KEYS)}"
     items = None
     if data.items is not None:
+        commission = session.get(Commission, survey.commission_id)
         try:
-            items = normalise_items(data.items)
+            items = normalise_items(data.items, [g.name for g in commission.population_groups])
         except Invalid as exc:
             fields.update(exc.fields)
     opens_at = None if data.clear_opens_at else (data.opens_at or survey.opens_at)
@@ -246,19 +281,33 @@ def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey
     return survey
 
 
-@transactional
-def open_survey(session: Session, survey: Survey) -> Survey:
+def open_problem(commission: Commission, survey: Survey) -> tuple[str, dict[str, str]] | None:
+    """Why the survey cannot open now, with the field it concerns, or ``None`` if it can. The
+    one rule behind both the refusal and the staff page, which offers "Open" only when it works."""
     if survey.status == OPEN:
-        raise Conflict("This survey is already open")
+        return "This survey is already open", {}
     if survey.status == CLOSED:
-        raise Conflict("This survey is closed; its results are in the evidence log. Copy it to run it again.")
-    commission = session.get(Commission, survey.commission_id)
+        return "This survey is closed; its results are in the evidence log", {}
     if commission.step_status(survey.step) == NOT_STARTED:
         step = journey.get_step(survey.step)
-        raise Conflict(f"{step.name} has not started yet: open the survey once its step is active",
-                       {"step": f"{step.name} has not started"})
+        return (f"{step.name} has not started yet: the survey can open once it is the active step",
+                {"step": f"{step.name} has not started"})
     if not branching.flatten(survey.definition):
-        raise Conflict("Add at least one question before opening the survey")
+        return "Add at least one question before opening the survey", {}
+    empty = [s["title"] for s in survey.definition if "questions" in s and not s["questions"]]
+    if empty:
+        return (f"The page {wording.either([wording.quoted(t) for t in empty], 'and')} "
+                f"{'has' if len(empty) == 1 else 'have'} no questions: add a question to "
+                f"{'it' if len(empty) == 1 else 'each'} or remove {'it' if len(empty) == 1 else 'them'}"), {}
+    return None
+
+
+@transactional
+def open_survey(session: Session, survey: Survey) -> Survey:
+    commission = session.get(Commission, survey.commission_id)
+    problem = open_problem(commission, survey)
+    if problem is not None:
+        raise Conflict(*problem)
     survey.status = OPEN
     survey.opened_at = utcnow()
     survey.opens_at = None if survey.opens_at and survey.opens_at <= survey.opened_at else survey.opens_at
@@ -280,14 +329,43 @@ def close_survey(session: Session, survey: Survey, actor: StaffUser | None = Non
     survey.closed_at = utcnow()
     survey.updated_at = survey.closed_at
     session.flush()
+    payload = results.evidence_payload(survey, figures)
     entry = evidence.append(
         session, commission, step=survey.step, kind="survey_result",
-        summary=f"Survey “{survey.title}” closed with {figures['responses']} "
-                f"{'response' if figures['responses'] == 1 else 'responses'}.",
-        payload=results.evidence_payload(survey, figures), author=actor, source="automatic",
+        summary=results.evidence_summary(payload), payload=payload, author=actor, source="automatic",
     )
     publish(session, SurveyClosed(survey.commission_id, survey.id, figures["responses"], entry.id))
     return entry
+
+
+@transactional
+def delete_survey(session: Session, survey: Survey) -> None:
+    """Delete a draft. Only a draft: nobody has answered it and nothing was recorded about it.
+    An open survey is closed instead, and a closed one archived, so the record stays."""
+    if survey.status != DRAFT:
+        raise Conflict("Only a draft can be deleted: close an open survey, and archive a closed one, "
+                       "so its responses and evidence stay on the record")
+    if response_count(session, survey.id):
+        raise Conflict("This survey has responses, so it cannot be deleted")
+    commission_id, survey_id = survey.commission_id, survey.id
+    session.delete(survey)
+    session.flush()
+    publish(session, SurveyDeleted(commission_id, survey_id))
+
+
+@transactional
+def archive_survey(session: Session, survey: Survey, archived: bool = True) -> Survey:
+    """Put a closed survey away (``archived=False`` brings it back). Archived surveys are left
+    out of the default lists; their responses, results and evidence entry are all kept."""
+    if survey.status != CLOSED:
+        raise Conflict("Only a closed survey can be archived: close it first, so its results are recorded")
+    if bool(survey.archived_at) == archived:
+        return survey
+    survey.archived_at = utcnow() if archived else None
+    survey.updated_at = utcnow()
+    session.flush()
+    publish(session, SurveyArchived(survey.commission_id, survey.id, archived))
+    return survey
 
 
 def apply_schedules(session: Session, now: datetime | None = None) -> dict[str, list[int]]:
@@ -335,9 +413,18 @@ def by_slug(session: Session, slug: str) -> Survey:
     return survey
 
 
-def for_commission(session: Session, commission_id: int) -> list[Survey]:
-    return list(session.scalars(select(Survey).where(Survey.commission_id == commission_id)
-                                .order_by(Survey.created_at.desc(), Survey.id.desc())))
+def for_commission(session: Session, commission_id: int, archived: bool | None = False) -> list[Survey]:
+    """The commission's surveys, newest first: not archived (the default), archived only
+    (``True``), or all (``None``)."""
+    query = select(Survey).where(Survey.commission_id == commission_id)
+    if archived is not None:
+        query = query.where(Survey.archived_at.is_not(None) if archived else Survey.archived_at.is_(None))
+    return list(session.scalars(query.order_by(Survey.created_at.desc(), Survey.id.desc())))
+
+
+def archived_count(session: Session, commission_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Survey).where(
+        Survey.commission_id == commission_id, Survey.archived_at.is_not(None))) or 0
 
 
 def answerable(session: Session, slug: str) -> Survey:

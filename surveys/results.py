@@ -23,21 +23,41 @@ def segment_questions(questions: Sequence[dict]) -> list[dict]:
     return [q for q in questions if get_type(q["type"]).segments_respondents]
 
 
-def representation_question(questions: Sequence[dict], group_names: Iterable[str]) -> dict | None:
-    """The "about you" question whose options name the commission's population groups.
+def group_of(question: dict, answer: Any, group_names: Iterable[str]) -> str | None:
+    """The population group (as the commission names it) an answer to ``question`` stands for,
+    or ``None``. The one place an answer is turned into a group: results, the public report and
+    the input inbox all count through it.
 
-    Respondents say which group they belong to by answering it; the first such question counts.
+    A question that matches its answers to groups (``groups``, set in the builder) is read
+    through that mapping only; one without a mapping counts an answer that is a group's name,
+    ignoring case (how surveys were matched before mappings existed).
     """
-    names = {n.strip().lower() for n in group_names}
+    if not isinstance(answer, str):
+        return None
+    names = {n.strip().casefold(): n for n in group_names}
+    mapping = question.get("groups")
+    if mapping:
+        target = mapping.get(answer)
+        return names.get(target.strip().casefold()) if isinstance(target, str) else None
+    return names.get(answer.strip().casefold())
+
+
+def representation_question(questions: Sequence[dict], group_names: Iterable[str]) -> dict | None:
+    """The "about you" question whose answers say which of the commission's population groups
+    a respondent is in: the first whose mapping (or, without one, whose options) names a group.
+    """
+    names = list(group_names)
     for q in segment_questions(questions):
-        if names & {o.lower() for o in q.get("options", [])}:
+        if any(group_of(q, option, names) for option in q.get("options", [])):
             return q
     return None
 
 
 def _question_figures(q: dict, answers: list[Any], search: str | None) -> dict[str, Any]:
     figures = tally(q, answers)
+    qtype = get_type(q["type"])
     out = {"id": q["id"], "text": q["text"], "type": q["type"], "answered": len(answers),
+           "measure": qtype.result_measure, "measure_label": qtype.result_measure_label,
            "counts": figures.get("counts", {}), "percentages": figures.get("percentages", {}),
            "chart": chart(q, figures)}
     for extra in ("mean", "median", "min", "max", "agree_percent", "disagree_percent", "first_choice",
@@ -89,11 +109,10 @@ def survey_results(survey, responses: Sequence[Any], population_groups: Sequence
     rep_q = representation_question(questions, [n for n, _ in groups])
     if rep_q is not None:
         counts: dict[str, int] = {}
-        lookup = {n.lower(): n for n, _ in groups}
+        names = [n for n, _ in groups]
         for r in responses:
             answer = r.answers.get(rep_q["id"])
-            group = lookup.get(answer.lower()) if isinstance(answer, str) else None
-            label = group or (answer if isinstance(answer, str) else NOT_ANSWERED)
+            label = group_of(rep_q, answer, names) or (answer if isinstance(answer, str) else NOT_ANSWERED)
             counts[label] = counts.get(label, 0) + 1
         rep = representativeness.representativeness({n: s / 100.0 for n, s in groups}, counts)
         rep["question_id"] = rep_q["id"]
@@ -105,21 +124,111 @@ def survey_results(survey, responses: Sequence[Any], population_groups: Sequence
     }
 
 
+#: How many answers of each question the evidence entry names as leading.
+LEADING = 3
+
+
+def _leading(q: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers with the most votes (or points), in words as the survey put them (the chart's
+    labels are the commissioner's options, never what residents typed)."""
+    rows = [r for r in q.get("chart", []) if r.get("count")]
+    rows = sorted(rows, key=lambda r: -r["count"])[:LEADING]
+    keep = ("label", "count", "percent", "first_choice")
+    return [{k: r[k] for k in keep if k in r} for r in rows]
+
+
 def evidence_payload(survey, figures: dict[str, Any]) -> dict[str, Any]:
     """The figures as they were at closing, for the evidence log.
 
     Counts only: free-text answers are left out, because residents' own words may name people,
-    and the log is kept and shared for years.
+    and the log is kept and shared for years. Each question keeps its counts, its measure
+    (``count``, or ``points`` for a ranking) and its leading answers in words.
     """
+    questions = []
+    for q in figures["questions"]:
+        row = {k: q[k] for k in ("id", "text", "type", "answered", "measure", "counts", "percentages", "mean",
+                                 "first_choice") if k in q}
+        if "texts" in q:
+            row["listed"] = True  # residents' own words: listed on the results page, not logged
+        else:
+            row["leading"] = _leading(q)
+        questions.append(row)
     return {
         "survey_id": survey.id, "survey_title": survey.title, "survey_version": survey.version,
-        "responses": figures["responses"],
-        "questions": [
-            {k: q[k] for k in ("id", "text", "type", "answered", "counts", "percentages", "mean") if k in q}
-            for q in figures["questions"]
-        ],
+        "responses": figures["responses"], "questions": questions,
         "representativeness": figures["representativeness"],
     }
+
+
+def _figure(row: dict[str, Any], measure: str) -> str:
+    if measure == "points":
+        first = f", first for {row['first_choice']}" if row.get("first_choice") is not None else ""
+        return f"{row['label']} ({row['count']} {'point' if row['count'] == 1 else 'points'}{first})"
+    return f"{row['label']} ({row['count']}, {_percent(row.get('percent', 0))})"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+def _mean(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def question_findings(q: dict[str, Any]) -> str:
+    """One question's findings in a sentence: the leading answers, or the mean, or "answers in
+    residents' own words" (never the words themselves)."""
+    answered = q.get("answered", 0)
+    if not answered:
+        return "no answers"
+    parts = []
+    if q.get("mean") is not None:
+        parts.append(f"mean {_mean(q['mean'])}")
+    leading = q.get("leading")
+    if leading is None and not q.get("listed"):  # an entry written before leading answers were kept
+        counts = q.get("counts") or {}
+        leading = [{"label": str(k), "count": n, "percent": (q.get("percentages") or {}).get(k, 0)}
+                   for k, n in sorted(counts.items(), key=lambda kv: -kv[1])[:LEADING] if n]
+    if q.get("listed"):
+        parts.append("answers in residents' own words (on the results page, not in the log)")
+    elif leading:
+        measure = q.get("measure", "count")
+        lead = "most points" if measure == "points" else "most chosen"
+        parts.append(f"{lead}: " + "; ".join(_figure(r, measure) for r in leading))
+    return f"{answered} answered" + (f", {', '.join(parts)}" if parts else "")
+
+
+def representation_findings(rep: dict[str, Any] | None) -> str | None:
+    if not rep:
+        return None
+    under = [r for r in rep["rows"] if r.get("under_represented")]
+    if not under:
+        return "Every population group with a target share was heard at or near its share."
+    return "Under-represented: " + "; ".join(
+        f"{r['group']} ({_percent(round(r['actual_share'] * 100, 1))} of respondents against "
+        f"a target of {_percent(round(r['target_share'] * 100, 1))})" for r in under) + "."
+
+
+def evidence_summary(payload: dict[str, Any], limit: int = 2000) -> str:
+    """The survey_result entry's summary: how many responded, each question's findings and who
+    was heard, within the log's ``limit``; questions that do not fit are counted, not dropped
+    silently (their figures are all in the payload)."""
+    n = payload["responses"]
+    head = f"Survey “{payload['survey_title']}” closed with {n} {'response' if n == 1 else 'responses'}."
+    rep = representation_findings(payload.get("representativeness"))
+    tail = f" {rep}" if rep else ""
+    text = head
+    questions = payload.get("questions", [])
+    for i, q in enumerate(questions):
+        line = f" {q['text']}: {question_findings(q)}."
+        rest = len(questions) - i - 1
+        more = f" … and {rest + 1} more {'question' if rest == 0 else 'questions'} in the entry's figures."
+        if len(text) + len(line) + len(tail) + len(more) > limit:
+            text += more
+            break
+        text += line
+    text += tail
+    return text[:limit]
 
 
 def answers_export(responses: Sequence[Any]) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from commissioning_steps.staff import StaffUser
 from . import branching, representativeness
 from .live.models import LiveEntry, LiveQuestion, LiveSession, LiveVote
 from .models import DRAFT, Survey, SurveyResponse
-from .results import NOT_ANSWERED, representation_question
+from .results import NOT_ANSWERED, group_of, representation_question
 
 PAGE = publications.YOU_SAID_WE_DID
 
@@ -89,7 +89,6 @@ def group_counts(session: Session, commission: Commission, step: str | None = No
     """Respondents per population group over every survey (of ``step``, when given) that asks
     which group people are in, counted in SQL from the stored answers."""
     names = [g.name for g in commission.population_groups]
-    lookup = {n.lower(): n for n in names}
     counts: dict[str, int] = {}
     query = select(Survey).where(Survey.commission_id == commission.id, Survey.status != DRAFT)
     if step is not None:
@@ -101,7 +100,7 @@ def group_counts(session: Session, commission: Commission, step: str | None = No
         answer = SurveyResponse.answers[question["id"]].as_string()
         for value, n in session.execute(select(answer, func.count()).where(SurveyResponse.survey_id == survey.id)
                                         .group_by(answer)):
-            label = lookup.get(value.lower(), value) if isinstance(value, str) else NOT_ANSWERED
+            label = (group_of(question, value, names) or value) if isinstance(value, str) else NOT_ANSWERED
             counts[label] = counts.get(label, 0) + n
     return counts
 

@@ -75,6 +75,7 @@ def survey_json(survey: Survey, count: int | None = None) -> dict:
         "sections": survey.definition if any("questions" in i for i in survey.definition) else None,
         "opens_at": _iso(survey.opens_at), "closes_at": _iso(survey.closes_at),
         "opened_at": _iso(survey.opened_at), "closed_at": _iso(survey.closed_at),
+        "archived_at": _iso(survey.archived_at),
         "responses": count if count is not None else lifecycle.response_count(db_session(), survey.id),
         "links": {
             "public": url_for("survey_answering.start", slug=survey.slug, _external=True),
@@ -104,9 +105,15 @@ def create_survey(commission_id: int):
 @bp.get("/commissions/<int:commission_id>/surveys")
 @staff_required
 def list_surveys(commission_id: int):
+    """The commission's surveys; archived ones only with ``?archived=include`` (all) or
+    ``?archived=only``."""
     session = db_session()
     commission = access.require(session, current_staff(), commission_id)
-    return jsonify(surveys=[survey_json(s) for s in lifecycle.for_commission(session, commission.id)])
+    choice = request.args.get("archived", "exclude")
+    if choice not in ("exclude", "include", "only"):
+        raise Invalid({"archived": "Use archived=exclude, include or only"})
+    archived = {"exclude": False, "include": None, "only": True}[choice]
+    return jsonify(surveys=[survey_json(s) for s in lifecycle.for_commission(session, commission.id, archived)])
 
 
 @bp.get("/surveys/<int:survey_id>")
@@ -140,6 +147,31 @@ def close_survey(survey_id: int):
     body = survey_json(survey)
     body["evidence_entry"] = {"id": entry.id, "seq": entry.seq, "hash": entry.hash}
     return jsonify(body)
+
+
+@bp.delete("/surveys/<int:survey_id>")
+@staff_required
+def delete_survey(survey_id: int):
+    """Delete a draft (409 for an open or closed survey: close it, or archive it)."""
+    survey, _ = _survey_for(survey_id, access.WRITE)
+    lifecycle.delete_survey(db_session(), survey)
+    return "", 204
+
+
+@bp.post("/surveys/<int:survey_id>/archive")
+@staff_required
+def archive_survey(survey_id: int):
+    survey, _ = _survey_for(survey_id, access.WRITE)
+    lifecycle.archive_survey(db_session(), survey)
+    return jsonify(survey_json(survey))
+
+
+@bp.post("/surveys/<int:survey_id>/unarchive")
+@staff_required
+def unarchive_survey(survey_id: int):
+    survey, _ = _survey_for(survey_id, access.WRITE)
+    lifecycle.archive_survey(db_session(), survey, archived=False)
+    return jsonify(survey_json(survey))
 
 
 def _all_responses(survey_id: int) -> list[SurveyResponse]:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..common import times
 from . import account, commissions, errors, evaluation, evidence_log, live, public, survey_answering, surveys_staff, webhooks, you_said_we_did
 from .answer_forms import form_state, question_view
+from .staff_views import evidence_findings, shown_if
 
 
 def init_app(app: Flask) -> None:
@@ -13,6 +15,12 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.add_template_global(form_state)
     app.add_template_global(question_view)
+    times.zone_named(app.config.get("ENGAGE_TIMEZONE"))  # a mistyped zone stops the app at start
+    app.add_template_filter(times.uk_datetime, "uk_datetime")
+    app.add_template_filter(times.uk_date, "uk_date")
+    app.add_template_global(times.zone_label)
+    app.add_template_global(shown_if)
+    app.add_template_global(evidence_findings)
     app.add_template_filter(rating_label)
 
 

@@ -137,18 +137,44 @@ def team(commission_id: int):
                            form=form, can_write=can_write), 422 if form.errors else 200
 
 
+#: The toolboxes the journey table's tool codes come from, as its source names them ("Nothing
+#: About Us, Without Us!", Tom Alexander, SSA: the footnotes under the table).
+TOOLBOXES = {"CLA": "SSA Collaborative Leadership Across Communities Toolbox",
+             "T&V": "SSA Trust & Shared Vision Toolbox"}
+
+
+def step_tools(step: journey.Step) -> list[dict[str, str | None]]:
+    """The step's related tool codes, each once (the data keeps the table's repeat verbatim),
+    with the toolbox its prefix names, if the source names one."""
+    out = []
+    for code in dict.fromkeys(step.tools):
+        prefix = next((p for p in TOOLBOXES if code.startswith(p)), None)
+        out.append({"code": code, "toolbox": TOOLBOXES.get(prefix)})
+    return out
+
+
+def _evidence_form(commission) -> EvidenceForm:
+    """A blank evidence form, or one starting from the entry a correction link names."""
+    form = EvidenceForm(supersedes=request.args.get("corrects", ""))
+    entry = _correcting(commission, None)
+    if entry is not None and entry.kind in evidence.MANUAL_KINDS:
+        form.prefill(entry)
+    return form
+
+
 def _step_context(commission, step, **forms):
     session = db_session()
     rows = evidence.entries(session, commission.id, step.key)
     return dict(
         commission=commission, step=step, status=commission.step_status(step.key), entries=rows,
+        tools=step_tools(step),
         names=author_names(session, rows),
         superseded=evidence.superseded_by(session, commission.id),
         signed=evaluation.signed_count(session, commission.id),
         shortfall=progression.gateway_shortfall(session, commission, step),
         can_write=access.allowed(session, current_user, commission.id, access.WRITE),
         can_assess=access.allowed(session, current_user, commission.id, access.ASSESS),
-        evidence_form=forms.get("evidence_form") or EvidenceForm(supersedes=request.args.get("corrects", "")),
+        evidence_form=forms.get("evidence_form") or _evidence_form(commission),
         complete_form=forms.get("complete_form") or CompleteStepForm(),
         assessment_form=forms.get("assessment_form") or AssessmentForm(),
         correcting=_correcting(commission, forms.get("evidence_form")),
@@ -178,11 +204,7 @@ def add_evidence(commission_id: int, key: str):
     step_def = _step_or_404(key)
     form = EvidenceForm()
     if form.validate_on_submit():
-        payload = {}
-        if form.attendance.data is not None:
-            payload["attendance"] = form.attendance.data
-        if form.url.data:
-            payload["url"] = form.url.data.strip()
+        payload = form.payload()
         supersedes = int(form.supersedes.data) if (form.supersedes.data or "").isdigit() else None
         try:
             entry = evidence.record_manual(session, commission, current_user, step=step_def.key,
@@ -191,8 +213,9 @@ def add_evidence(commission_id: int, key: str):
             flash(f"Evidence entry {entry.seq} added to the log", "success")
             return redirect(url_for(".step", commission_id=commission.id, key=step_def.key) + f"#entry-{entry.id}")
         except (Invalid, Conflict) as exc:
-            unplaced = apply_domain_errors(form, exc.fields, {"payload.attendance": "attendance",
-                                                              "payload.url": "url", "payload": "summary"})
+            unplaced = apply_domain_errors(form, exc.fields, {"payload.attendance": form.field_for("attendance"),
+                                                              "payload.url": form.field_for("url"),
+                                                              "payload": "summary"})
             if unplaced:
                 form.summary.errors = [*form.summary.errors, *unplaced]
             form._errors = None

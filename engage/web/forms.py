@@ -1,5 +1,9 @@
-"""WTForms for the staff pages, rendered with the GOV.UK Frontend macros."""
+"""WTForms for the staff pages, rendered with the GOV.UK Frontend macros, and the survey
+schedule's date and time fields (the GOV.UK date input pattern, in the service's time zone)."""
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -14,6 +18,8 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from commissioning_steps.evaluation import RATINGS
 from commissioning_steps.evidence import KINDS, MANUAL_KINDS
+
+from ..common import times
 
 
 class SignInForm(FlaskForm):
@@ -41,20 +47,76 @@ class CommissionForm(FlaskForm):
     submit = SubmitField("Save commission", widget=GovSubmitInput())
 
 
+_ATTENDANCE_MESSAGE = "Enter how many people attended, as a whole number"
+_ATTENDANCE = [Optional(), NumberRange(min=0, max=100000, message=_ATTENDANCE_MESSAGE)]
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose "not a number" message is written for people, not developers."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_ATTENDANCE_MESSAGE) from None
+
+
 class EvidenceForm(FlaskForm):
+    """A manual evidence entry. Some kinds need one more figure: a workshop or a meeting its
+    attendance, a document link its address. Each figure sits under its kind's radio (GOV.UK
+    conditional reveal); without JavaScript every field shows, its hint naming the kind that
+    needs it, and only the chosen kind's field is read or checked."""
+
     kind = RadioField("What kind of evidence is it?", widget=GovRadioInput(),
                       choices=[SelectChoice(k, KINDS[k].label) for k in MANUAL_KINDS],
                       validators=[InputRequired("Choose the kind of evidence")])
     summary = TextAreaField("Summary", widget=GovTextArea(),
                             validators=[DataRequired("Enter a summary of the evidence"),
                                         Length(max=2000, message="Summary must be 2000 characters or fewer")])
-    attendance = IntegerField("How many people attended?", widget=GovTextInput(),
-                              validators=[Optional(), NumberRange(min=0, max=100000,
-                                          message="Enter how many people attended, as a whole number")])
+    attendance = WholeNumberField("How many people attended the workshop?", widget=GovTextInput(),
+                                  validators=_ATTENDANCE)
+    meeting_attendance = WholeNumberField("How many people attended the meeting?", widget=GovTextInput(),
+                                          validators=_ATTENDANCE)
     url = StringField("Document web address", widget=GovTextInput(),
                       validators=[Optional(), URL(message="Enter the document's web address, starting with https://")])
     supersedes = HiddenField()
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
+
+    #: The kind each figure belongs to, and the payload key it fills.
+    FIGURES = {"attendance": ("workshop", "attendance"), "meeting_attendance": ("meeting", "attendance"),
+               "url": ("document", "url")}
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        for name, (kind, _) in self.FIGURES.items():
+            if self.kind.data != kind:
+                getattr(self, name).errors = []
+        self._errors = None
+        return not self.errors
+
+    def payload(self) -> dict:
+        """The chosen kind's figures, as the evidence entry's payload."""
+        out: dict = {}
+        for name, (kind, key) in self.FIGURES.items():
+            value = getattr(self, name).data
+            if self.kind.data == kind and value is not None and value != "":
+                out[key] = value.strip() if isinstance(value, str) else value
+        return out
+
+    def field_for(self, payload_key: str) -> str:
+        """The form field that shows a payload key's error for the chosen kind."""
+        for name, (kind, key) in self.FIGURES.items():
+            if key == payload_key and kind == self.kind.data:
+                return name
+        return "summary"
+
+    def prefill(self, entry) -> None:
+        """Start a correction from the entry it corrects."""
+        self.kind.data = entry.kind
+        self.summary.data = entry.summary
+        for name, (kind, key) in self.FIGURES.items():
+            if entry.kind == kind and key in (entry.payload or {}):
+                getattr(self, name).data = entry.payload[key]
 
 
 class CompleteStepForm(FlaskForm):
@@ -117,3 +179,69 @@ def apply_domain_errors(form: FlaskForm, fields: dict[str, str], aliases: dict[s
         else:
             unplaced.append(message)
     return unplaced
+
+
+# -- the survey schedule: GOV.UK date input plus a time, in the service's time zone ------------------
+
+PARTS = ("day", "month", "year")
+
+
+@dataclass
+class Moment:
+    """One date-and-time field of the schedule form, read from ``<name>-day`` ... ``<name>-time``."""
+
+    name: str
+    what: str  # "opening" or "closing", for messages
+    values: dict[str, str] = field(default_factory=dict)
+    value: datetime | None = None
+    error: str | None = None
+    #: The inputs in error ("day", "month", "year", "time"), to mark them and link to the first.
+    bad: tuple[str, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.name}-{self.bad[0] if self.bad else 'day'}"
+
+    def fail(self, message: str, *bad: str) -> "Moment":
+        self.error, self.bad = message, bad
+        return self
+
+
+def read_moment(form, name: str, what: str) -> Moment:
+    """A date and time the commissioner typed, as naive UTC; all four fields empty means none."""
+    moment = Moment(name, what, {p: (form.get(f"{name}-{p}") or "").strip() for p in (*PARTS, "time")})
+    given = {p: v for p, v in moment.values.items() if v}
+    if not given:
+        return moment
+    missing = [p for p in PARTS if p not in given]
+    if len(missing) == 3:
+        return moment.fail(f"Enter the {what} date", *PARTS)
+    if missing:
+        return moment.fail(f"The {what} date must include a {' and '.join(missing)}", *missing)
+    if not all(moment.values[p].isdigit() for p in PARTS):
+        return moment.fail(f"The {what} date must be a real date", *[p for p in PARTS if not moment.values[p].isdigit()])
+    if len(moment.values["year"]) != 4:
+        return moment.fail("The year must include 4 numbers", "year")
+    try:
+        day = date(int(moment.values["year"]), int(moment.values["month"]), int(moment.values["day"]))
+    except ValueError:
+        return moment.fail(f"The {what} date must be a real date", *PARTS)
+    if not moment.values["time"]:
+        return moment.fail(f"Enter the {what} time, for example 9am or 14:30", "time")
+    at = times.parse_clock(moment.values["time"])
+    if at is None:
+        return moment.fail(f"Enter the {what} time like 9am, 9:30am or 14:30", "time")
+    try:
+        moment.value = times.from_local(day, at)
+    except times.NoSuchTime as exc:
+        return moment.fail(str(exc), "time")
+    return moment
+
+
+def moment_values(value: datetime | None) -> dict[str, str]:
+    """A stored time as the fields show it, in the service's zone."""
+    if value is None:
+        return {}
+    local = times.to_local(value)
+    return {"day": str(local.day), "month": str(local.month), "year": str(local.year),
+            "time": f"{local.hour}:{local.minute:02d}"}

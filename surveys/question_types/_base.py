@@ -192,6 +192,13 @@ class QuestionType(ABC):
     hint_says_optional: bool = False
     #: Answers with a ``metric`` are totalled per metric (the appetite tool's yes/no/maybe sums).
     totals_by_metric: bool = False
+    #: Its options can be matched to the commission's population groups (a ``groups`` setting,
+    #: ``{option: group name}``), which is how representativeness counts the answers.
+    maps_to_groups: bool = False
+    #: What a result's per-answer figure is, and how a table heads it: most types count answers;
+    #: a ranking sums points.
+    result_measure: str = "count"
+    result_measure_label: str = "Count"
 
     def field_renderer_for(self, definition: Mapping[str, Any]) -> str:
         """The renderer for this definition (a setting can change the control, e.g. ``multiple``)."""

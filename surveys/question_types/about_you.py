@@ -11,6 +11,8 @@ commissioners use the same groups across surveys and results can be compared.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from surveys.question_types._base import TEXT_MAX
 from surveys.question_types._options import OneOfOptions, normalise_options
 
@@ -29,12 +31,14 @@ DEFAULT_OPTIONS = {
     ],
 }
 CATEGORIES = ("area", "respondent_group", "age_band")
+#: As long as a commission's population group name may be.
+GROUP_NAME_MAX = 120
 
 
 class AboutYou(OneOfOptions):
     name = "about_you"
     label = "About you"
-    keys = frozenset({"category", "why", "options"})
+    keys = frozenset({"category", "why", "options", "groups"})
     always_optional = True
 
     def describes_respondent(self, definition):
@@ -59,15 +63,40 @@ class AboutYou(OneOfOptions):
                 errors["options"] = "Give the areas people can choose from"
             options = DEFAULT_OPTIONS.get(category)
         out["options"] = normalise_options(options, errors) if options is not None else []
+        groups = _groups(raw.get("groups"), out["options"], errors)
+        if groups:
+            out["groups"] = groups
 
     # -- surveys: forms, exports, results --------------------------------------------------
 
     field_renderer = "radios"
     segments_respondents = True
+    maps_to_groups = True
     hint_says_optional = True
 
     def hint(self, definition):
         return f"Optional. {definition.get('why')}"
+
+
+def _groups(raw, options, errors) -> dict[str, str]:
+    """``{option: population group name}``, in the options' order; which names the commission
+    has is checked where the commission is known (``surveys.lifecycle``, ``surveys.builder``)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        errors["groups"] = "Give the groups as option and group name pairs"
+        return {}
+    out = {}
+    for option, group in raw.items():
+        if option not in options:
+            errors["groups"] = f'"{option}" is not one of the options'
+        elif group is None or group == "":
+            continue
+        elif not isinstance(group, str) or len(group.strip()) > GROUP_NAME_MAX:
+            errors["groups"] = f"Give each group's name as text of {GROUP_NAME_MAX} characters or fewer"
+        else:
+            out[option] = group.strip()
+    return {o: out[o] for o in options if o in out}
 
 
 TYPE = AboutYou()

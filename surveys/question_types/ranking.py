@@ -69,15 +69,20 @@ class Ranking(QuestionType):
         }
 
     def chart(self, definition, tally):
-        """Highest points first: the order is the result."""
+        """Highest points first: the order is the result. ``count`` is points (the bar); how
+        many put the option first rides along, because points alone can hide a divisive favourite."""
         percent = tally["percentages"]
         return [
-            {"label": o, "count": tally["counts"][o], "percent": percent[o]} for o in tally["order"]
+            {"label": o, "count": tally["counts"][o], "percent": percent[o],
+             "first_choice": tally["first_choice"][o]}
+            for o in tally["order"]
         ]
 
     # -- surveys: forms, exports, results --------------------------------------------------
 
     field_renderer = "ranking"
+    result_measure = "points"
+    result_measure_label = "Points"
 
     def hint(self, definition):
         return "Give each option a position: 1 for the most important."

@@ -4,7 +4,7 @@ branching, removing questions, the schedule form, open and close buttons, and th
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -184,7 +184,8 @@ def test_builder_adds_questions_with_a_condition(app, signed_in, blank):
     assert definition[0]["required"] is True
     assert definition[1]["show_if"] == {"question": "q1", "equals": "no"}
     page = _html(signed_in.get(blank))
-    assert "Why not?" in page and "shown only if q1 equals no" in page
+    assert "Why not?" in page and "shown only if ‘Would you go again?’ is No" in page
+    assert "q1" not in re.sub(r'(id|href|action|value|name)="[^"]*"', "", page)  # ids stay out of sight
     r = signed_in.post(f"{blank}/questions", data={"type": "single_choice", "text": "Which?",
                                                    "options": "Rosehill\nMeadow\n\n"})
     assert r.status_code == 302
@@ -197,7 +198,8 @@ def test_builder_refuses_a_bad_condition(app, signed_in, blank):
                                                           "show_question": "q1", "show_operator": "equals",
                                                           "show_value": "sometimes"})
     assert response.status_code == 422
-    assert 'href="#show_question"' in _html(response)
+    assert 'href="#show_value"' in _html(response)
+    assert "“sometimes” is not an answer to ‘Would you go again?’: use Yes, No or Maybe" in _html(response)
     assert len(_surveys(app)[0].definition) == 1
 
 
@@ -210,7 +212,7 @@ def test_remove_a_question(app, signed_in, blank):
     survey = _surveys(app)[0]
     assert [q["text"] for q in survey.definition] == ["Second?"]
     assert survey.version == version + 1
-    assert "First?" not in _html(signed_in.get(blank))
+    assert "<strong>First?</strong>" not in _html(signed_in.get(blank))
 
 
 def test_a_question_others_depend_on_is_not_removed(app, signed_in, blank):
@@ -221,24 +223,42 @@ def test_a_question_others_depend_on_is_not_removed(app, signed_in, blank):
     assert len(_surveys(app)[0].definition) == 2
 
 
-def test_schedule_form(app, signed_in, blank):
-    opens, closes = utcnow() + timedelta(days=1), utcnow() + timedelta(days=3)
-    r = signed_in.post(f"{blank}/schedule", data={"opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
-                                                  "closes_at": closes.strftime("%Y-%m-%dT%H:%M")})
-    assert r.status_code == 302
+def _moment(name, day, month, year, at):
+    return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year), f"{name}-time": at}
+
+
+def test_schedule_form_takes_uk_dates_and_times_and_stores_utc(app, signed_in, blank):
+    """Issue 8 point 14: the GOV.UK date input plus a time, in UK time (British Summer Time in
+    July), stored as naive UTC and shown back the same way."""
+    year = utcnow().year + 1
+    r = signed_in.post(f"{blank}/schedule", data={**_moment("opens_at", 1, 7, year, "9:30am"),
+                                                  **_moment("closes_at", 1, 12, year, "14:30")})
+    assert r.status_code == 302, _html(r)
     survey = _surveys(app)[0]
-    assert survey.opens_at == opens.replace(second=0, microsecond=0)
-    assert survey.closes_at == closes.replace(second=0, microsecond=0)
-    assert opens.strftime("%Y-%m-%dT%H:%M") in _html(signed_in.get(blank))
-    # closing before opening is refused and shown
-    r = signed_in.post(f"{blank}/schedule", data={"opens_at": closes.strftime("%Y-%m-%dT%H:%M"),
-                                                  "closes_at": opens.strftime("%Y-%m-%dT%H:%M")})
+    assert survey.opens_at == datetime(year, 7, 1, 8, 30)  # 9:30 BST
+    assert survey.closes_at == datetime(year, 12, 1, 14, 30)  # GMT
+    page = _html(signed_in.get(blank))
+    assert f"Opens 1 July {year} at 9:30am" in page and f"Closes 1 December {year} at 2:30pm" in page
+    assert 'name="opens_at-day" type="text" value="1"' in page and 'value="9:30"' in page
+    assert 'type="datetime-local"' not in page
+    # every problem at once, each linked to the field to fix
+    r = signed_in.post(f"{blank}/schedule", data={**_moment("opens_at", 1, "", year, "9am"),
+                                                  **_moment("closes_at", 1, 12, year, "half past")})
     assert r.status_code == 422
-    assert "There is a problem" in _html(r) and 'href="#closes_at"' in _html(r)
-    r = signed_in.post(f"{blank}/schedule", data={"opens_at": "tomorrow-ish", "closes_at": ""})
-    assert r.status_code == 422 and 'href="#opens_at"' in _html(r)
-    # both empty clears it
-    assert signed_in.post(f"{blank}/schedule", data={"opens_at": "", "closes_at": ""}).status_code == 302
+    html = _html(r)
+    assert 'href="#opens_at-month"' in html and "The opening date must include a month" in html
+    assert 'href="#closes_at-time"' in html and "Enter the closing time like 9am, 9:30am or 14:30" in html
+    # closing before opening is refused by the service and shown on the closing date
+    r = signed_in.post(f"{blank}/schedule", data={**_moment("opens_at", 2, 7, year, "9am"),
+                                                  **_moment("closes_at", 1, 7, year, "9am")})
+    assert r.status_code == 422 and 'href="#closes_at-day"' in _html(r)
+    assert "The closing time must be after the opening time" in _html(r)
+    # a time the clocks skip does not exist
+    march = max(d for d in range(25, 32) if date(year, 3, d).weekday() == 6)
+    r = signed_in.post(f"{blank}/schedule", data={**_moment("opens_at", march, 3, year, "1:30am")})
+    assert r.status_code == 422 and "the clocks go forward" in _html(r)
+    # every field empty clears it
+    assert signed_in.post(f"{blank}/schedule", data={}).status_code == 302
     survey = _surveys(app)[0]
     assert survey.opens_at is None and survey.closes_at is None
 

@@ -147,7 +147,7 @@ def test_ranking_borda_points_first_choices_and_order():
     assert t["mean_position"] == {"A": 2.0, "B": 1.33, "C": 2.67}
     assert t["order"] == ["B", "A", "C"]
     assert [bar["label"] for bar in chart(d, t)] == ["B", "A", "C"]
-    assert chart(d, t)[0] == {"label": "B", "count": 5, "percent": 55.6}
+    assert chart(d, t)[0] == {"label": "B", "count": 5, "percent": 55.6, "first_choice": 2}
 
 
 def test_about_you_tally():

@@ -114,10 +114,13 @@ def test_remove_question_refused_while_another_depends_on_it(store, session, tea
     assert events[-1].questions == 0
 
 
-def test_removing_a_sections_last_question_drops_the_section(store, session, team):
+def test_removing_a_pages_last_question_keeps_the_page_until_it_is_removed(store, session, team):
     survey = _survey(session, team, [{"title": "One", "questions": [QUESTIONS[0]]},
                                      {"title": "Two", "questions": [{"id": "x", "type": "rating", "text": "?"}]}])
     builder.remove_question(session, survey, "x")
+    stored = _stored(store, survey.id)
+    assert [(s["title"], len(s["questions"])) for s in stored.definition] == [("One", 1), ("Two", 0)]
+    builder.remove_section(session, survey, stored.definition[1]["id"])
     assert [s["title"] for s in _stored(store, survey.id).definition] == ["One"]
 
 

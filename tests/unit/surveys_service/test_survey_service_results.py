@@ -120,9 +120,10 @@ def test_evidence_payload_holds_counts_but_no_texts():
     assert payload["survey_id"] == 9 and payload["survey_version"] == 3 and payload["responses"] == 4
     assert PRIVATE not in json.dumps(payload)
     for q in payload["questions"]:
-        assert set(q) <= {"id", "text", "type", "answered", "counts", "percentages", "mean"}
+        assert set(q) <= {"id", "text", "type", "answered", "measure", "counts", "percentages", "mean",
+                          "first_choice", "leading", "listed"}
     words = next(q for q in payload["questions"] if q["id"] == "words")
-    assert words["answered"] == 1 and words["counts"] == {}
+    assert words["answered"] == 1 and words["counts"] == {} and words["listed"] is True and "leading" not in words
     park = next(q for q in payload["questions"] if q["id"] == "park")
     assert park["counts"] == {"Rosehill": 2, "Meadow": 2}
     assert payload["representativeness"]["rows"][0]["group"] == "Carers"
