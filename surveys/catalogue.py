@@ -58,6 +58,9 @@ FIELD_NOTES: dict[str, str] = {
     "questions": "how many questions it has",
     "question_id": "the question",
     "session_id": "the live poll session",
+    "archived": "true when it left the default list, false when it came back",
+    "section_id": "the page (section) of the survey",
+    "sections": "how many pages the survey has now",
     "closed_question_id": "the question that was still open and was closed by ending the session, if any",
     "total": "the question's final count of votes or entries",
     "action": "`hide`, `show`, `answered` or `unanswered`",
@@ -68,7 +71,7 @@ _SAMPLES: dict[str, Any] = {
     "kind": "note", "source": "manual", "hash": "9f2c" + "0" * 60, "overridden": False, "rating": "partly answered",
     "evaluation_id": 3, "checkpoint_id": 5, "count": 7, "head": "9f2c" + "0" * 60, "reason": "scheduled",
     "theme_id": 4, "into_id": 2, "items_moved": 9, "decision_id": 8, "status": "agreed", "version": 3,
-    "survey_id": 6, "responses": 128, "evidence_entry_id": 32, "questions": 5, "question_id": 14, "session_id": 2, "closed_question_id": 14,
+    "survey_id": 6, "responses": 128, "evidence_entry_id": 32, "questions": 5, "question_id": 14, "session_id": 2, "archived": True, "section_id": "s2", "sections": 3, "closed_question_id": 14,
     "total": 64, "action": "hide",
 }
 _SAMPLE_CHANGED = {"commission.changed": ["title", "area"], "survey.changed": ["closes_at"],

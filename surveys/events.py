@@ -112,7 +112,7 @@ class SurveyQuestionRemoved(SurveyQuestionEvent):
 
 
 @dataclasses.dataclass(frozen=True)
-class SurveySectionEvent(DomainEvent):
+class SurveySectionEvent(DomainEvent, abstract=True):
     """A draft's pages (sections) changed through the builder; ``sections`` is how many it has."""
 
     name: ClassVar[str] = "survey.section"
@@ -124,21 +124,29 @@ class SurveySectionEvent(DomainEvent):
 
 @dataclasses.dataclass(frozen=True)
 class SurveySectionAdded(SurveySectionEvent):
+    """A page (section) was added to a draft survey."""
+
     name: ClassVar[str] = "survey.section_added"
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveySectionChanged(SurveySectionEvent):
+    """A draft survey's page was renamed or described again."""
+
     name: ClassVar[str] = "survey.section_changed"
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveySectionMoved(SurveySectionEvent):
+    """A draft survey's page moved up or down."""
+
     name: ClassVar[str] = "survey.section_moved"
 
 
 @dataclasses.dataclass(frozen=True)
 class SurveySectionRemoved(SurveySectionEvent):
+    """A page was removed from a draft survey (its questions with it, or moved)."""
+
     name: ClassVar[str] = "survey.section_removed"
 
 

@@ -105,6 +105,15 @@ def test_every_catalogue_event_and_signal_is_emitted_by_its_change(world, rec):
         s, survey, {"id": "spare", "type": "free_text", "text": "Anything else?"}))
     rec.expect("survey.question_moved", lambda: builder.move_question(s, survey, "why", 1))
     rec.expect("survey.question_removed", lambda: builder.remove_question(s, survey, "spare"))
+    first = rec.expect("survey.section_added", lambda: builder.add_section(s, survey, "About the park"))
+    second = rec.expect("survey.section_added", lambda: builder.add_section(s, survey, "Extra page"))
+    rec.expect("survey.section_changed", lambda: builder.edit_section(s, survey, second["id"], "More"))
+    rec.expect("survey.section_moved", lambda: builder.shift_section(s, survey, second["id"], -1))
+    rec.expect("survey.section_removed", lambda: builder.remove_section(s, survey, second["id"]))
+    assert first["id"]
+    draft = lifecycle.create_survey(s, c, owner, lifecycle.SurveyInput(
+        title="Not needed", step="investigate", items=[{"type": "yes_no_maybe", "text": "Yes?"}]))
+    rec.expect("survey.deleted", lambda: lifecycle.delete_survey(s, draft))
     rec.expect("survey.changed", lambda: lifecycle.update_survey(s, survey, lifecycle.SurveyInput(
         title="The park and its gardens")))
     rec.expect("survey.opened", lambda: lifecycle.open_survey(s, survey))
@@ -118,6 +127,8 @@ def test_every_catalogue_event_and_signal_is_emitted_by_its_change(world, rec):
         s, response, {"uses": "maybe", "why": "More benches by the pond, and shade"}))
     rec.expect("survey.response_deleted", lambda: responses.delete(s, response))
     rec.expect(["survey.closed", "evidence.appended"], lambda: lifecycle.close_survey(s, survey, owner))
+    rec.expect("survey.archived", lambda: lifecycle.archive_survey(s, survey))
+    rec.expect("survey.archived", lambda: lifecycle.archive_survey(s, survey, archived=False))
 
     # Themes and decisions, on what residents wrote (indexed into the inbox by the responses).
     items = list(s.scalars(select(InputItem.id).where(InputItem.commission_id == c.id)))
