@@ -8,7 +8,7 @@ Summer Time is right without anyone thinking about it), written the GOV.UK way: 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo  # the tz database: the system's, or the pinned tzdata package
 
 UK = ZoneInfo("Europe/London")
 
