@@ -222,7 +222,7 @@ def test_a_resident_completes_a_survey_with_the_keyboard_only(server, contexts):
     survey = _open(server, {"title": "Pets in the park", "step": "investigate", "sections": [
         {"title": "Your pets", "questions": [
             {"id": "pets", "type": "single_choice", "text": "How many pets do you have?",
-             "options": ["None", "One", "More than one"], "required": True},
+             "options": ["None", "One", "More than one"], "required": True, "other": True},
             {"id": "where", "type": "multiple_choice", "text": "Where do you walk?",
              "options": ["Rosehill Park", "The towpath"]},
             {"id": "say", "type": "free_text", "text": "Anything else?"},
@@ -240,6 +240,10 @@ def test_a_resident_completes_a_survey_with_the_keyboard_only(server, contexts):
 
     none = phone.get_by_label("None", exact=True)
     expect(none).not_to_be_checked()  # point 2: nothing is chosen before the resident chooses
+    # Point 8: the "Other" radio reveals its text box without the aria-expanded ARIA forbids.
+    expect(phone.get_by_label("Other", exact=True)).to_have_attribute("aria-controls", re.compile("conditional"))
+    expect(phone.get_by_label("Other", exact=True)).not_to_have_attribute("aria-expanded", re.compile(".*"))
+    _check_page(phone)
     for _ in range(40):
         phone.keyboard.press("Tab")
         if none.evaluate("el => el === document.activeElement"):
