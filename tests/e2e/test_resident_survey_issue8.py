@@ -141,6 +141,8 @@ def _check_page(page):
 def test_with_javascript_the_follow_up_is_revealed_in_place(server, contexts):
     survey = _plan_survey(server)
     phone = contexts().new_page()
+    console_errors = []
+    phone.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     phone.goto(survey["links"]["public"])
     expect(phone.get_by_role("heading", level=2, name="Our first plan")).to_be_visible()
     expect(phone.get_by_role("link", name="Read Our first plan")).to_have_attribute(
@@ -180,6 +182,9 @@ def test_with_javascript_the_follow_up_is_revealed_in_place(server, contexts):
     phone.get_by_role("button", name="Send answers").click()
     expect(phone.locator("#receipt")).to_be_visible()
     _check_page(phone)
+    # GOV.UK Frontend ran on every page (its components, the copies' character counts included)
+    # without an error and within the CSP.
+    assert console_errors == []
 
 
 def test_without_javascript_the_follow_up_is_asked_on_the_next_page(server, contexts):
