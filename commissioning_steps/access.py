@@ -40,10 +40,19 @@ def allowed(session: Session, user: StaffUser, commission_id: int, action: str) 
     return False
 
 
+class NotVisible(NotFound):
+    """No commission with that id that this user may see: there is none, or they are not on its
+    team. Both are the same error with the same message, so nothing tells one from the other
+    (the API answers 404 either way); a page can still say how to ask for access."""
+
+
 def require(session: Session, user: StaffUser, commission_id: int, action: str = READ) -> Commission:
-    commission = get_commission(session, commission_id)
+    try:
+        commission = get_commission(session, commission_id)
+    except NotFound:
+        raise NotVisible("No commission with that id") from None
     if not allowed(session, user, commission_id, READ):
-        raise NotFound("No commission with that id")
+        raise NotVisible("No commission with that id")
     if action != READ and not allowed(session, user, commission_id, action):
         verb = "assess" if action == ASSESS else "change"
         raise Forbidden(f"Your role on this commission does not allow you to {verb} it")
@@ -68,5 +77,5 @@ def require_role(user: StaffUser, *roles: str) -> None:
         raise Forbidden("Your account does not allow this")
 
 
-__all__ = ["READ", "WRITE", "ASSESS", "allowed", "require", "can_create_commission",
+__all__ = ["READ", "WRITE", "ASSESS", "NotVisible", "allowed", "require", "can_create_commission",
            "visible_commissions", "member_role", "require_role", "EVALUATOR"]

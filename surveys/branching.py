@@ -34,6 +34,7 @@ from surveys.question_types._options import match_option
 
 __all__ = [
     "clean_submission",
+    "condition_holds",
     "flatten",
     "normalise_survey",
     "validate_rules",
@@ -359,6 +360,14 @@ def _walk(entries, answers, *, invalid_as_unanswered, partial=False):
             continue
         states[qid] = (_ANSWERED, value) if shown else (_UNSURE, value)
     return states, errors
+
+
+def condition_holds(cond: Mapping[str, Any], answer: Any) -> bool:
+    """Whether ``cond`` holds when the question it refers to has the (stored, cleaned) ``answer``
+    (``None``: not answered). Lets a page work out which option of a question reveals a
+    follow-up, without walking the whole survey for each option."""
+    state = (_UNANSWERED, None) if is_empty(answer) else (_ANSWERED, answer)
+    return _holds(cond, state, None) is True
 
 
 def _visible(conditions, states, definitions) -> bool | None:

@@ -25,8 +25,9 @@ def _digest(token: str) -> str:
 @transactional
 def start(session: Session, survey: Survey, response: SurveyResponse | None = None) -> tuple[str, ResponseDraft]:
     token = secrets.token_urlsafe(24)
-    draft = ResponseDraft(survey_id=survey.id, token_hash=_digest(token),
-                          answers=dict(response.answers) if response else {},
+    answers = dict(response.answers) if response else {}
+    draft = ResponseDraft(survey_id=survey.id, token_hash=_digest(token), answers=answers,
+                          asked=pages.asked_when_changing(survey.definition, answers) if response else [],
                           response_id=response.id if response else None)
     session.add(draft)
     session.flush()
@@ -51,11 +52,20 @@ def save(session: Session, draft: ResponseDraft, answers: dict[str, Any]) -> Non
 
 @transactional
 def save_page(session: Session, survey: Survey, draft: ResponseDraft, page: pages.Page,
-              submitted: dict[str, Any]) -> dict[str, Any]:
-    """Check one page's answers against the survey and keep them in the draft; returns the
-    draft's answers now. Raises ``AnswerError`` (keyed by question id) and keeps nothing when
-    the page has problems."""
-    cleaned = pages.save_page(survey.definition, page, draft.answers, submitted)
+              submitted: dict[str, Any], *, in_place: bool = False,
+              form_errors: dict[str, str] | None = None) -> dict[str, Any]:
+    """Check one page's (or step's) answers against the survey and keep them in the draft, with
+    what was asked; returns the draft's answers now. Raises ``AnswerError`` (keyed by question
+    id, every problem of the page at once, ``form_errors`` included) and keeps nothing when the
+    page has problems.
+
+    ``in_place``: the follow-ups drawn in place were revealed to the resident (JavaScript ran),
+    so they count as asked and their required ones are required here.
+    """
+    shown = page.shown(in_place) if isinstance(page, pages.Step) else {q["id"] for q in page.questions}
+    cleaned = pages.save_page(survey.definition, page, draft.answers, submitted, asked=shown,
+                              form_errors=form_errors)
+    draft.asked = pages.still_asked(survey.definition, cleaned, set(draft.asked or []) | shown)
     save(session, draft, cleaned)
     return cleaned
 

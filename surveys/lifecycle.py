@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,6 +47,10 @@ class SurveyInput:
     closes_at: datetime | None = None
     clear_opens_at: bool = False
     clear_closes_at: bool = False
+    #: What residents are asked about, shown on the start page (``None``: unchanged).
+    material_title: str | None = None
+    material_text: str | None = None
+    material_url: str | None = None
 
 
 DEFAULT_PRIVACY_NOTICE = (
@@ -141,6 +146,38 @@ def _check_text(fields: dict, name: str, value: str | None, limit: int, required
         fields[name] = f"{name.replace('_', ' ').capitalize()} must be {limit} characters or fewer"
 
 
+MATERIAL_TEXT_MAX = 20000
+MATERIAL_URL_MAX = 2000
+
+
+def _check_material(fields: dict, data: SurveyInput) -> None:
+    """The material's heading and text are plain text; its link must be a whole https address,
+    so a start page never links residents to an unencrypted or script address."""
+    _check_text(fields, "material_title", data.material_title, 200)
+    _check_text(fields, "material_text", data.material_text, MATERIAL_TEXT_MAX)
+    url = data.material_url
+    if url is None or (isinstance(url, str) and not url.strip()):
+        return
+    if not isinstance(url, str):
+        fields["material_url"] = "Material link must be text"
+        return
+    url = url.strip()
+    parts = urlsplit(url)
+    if len(url) > MATERIAL_URL_MAX:
+        fields["material_url"] = f"Material link must be {MATERIAL_URL_MAX} characters or fewer"
+    elif parts.scheme.lower() != "https" or not parts.hostname or any(c.isspace() for c in url):
+        fields["material_url"] = "Enter a full web address starting with https://, like https://example.org/plan.pdf"
+
+
+def missing_material(survey: Survey) -> str | None:
+    """Why the survey cannot open for want of its material, if its template asks residents to
+    judge something (the "Our first plan" template asks about the plan) and none is attached."""
+    needs = (templates.TEMPLATES.get(survey.template or "") or {}).get("material")
+    if needs and needs.get("required") and not (survey.material_text.strip() or survey.material_url.strip()):
+        return needs["missing"]
+    return None
+
+
 def _check_schedule(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> dict[str, str]:
     fields = {}
     if closes_at and closes_at <= now:
@@ -165,6 +202,7 @@ def create_survey(session: Session, commission: Commission, actor: StaffUser, da
     _check_text(fields, "title", title, 200, required=True)
     _check_text(fields, "description", data.description, 5000)
     _check_text(fields, "privacy_notice", data.privacy_notice, 5000)
+    _check_material(fields, data)
     step = journey.get_step(step_key) if isinstance(step_key, str) else None
     if step is None:
         fields["step"] = f"Step must be one of: {', '.join(journey.STEP_KEYS)}"
@@ -183,6 +221,8 @@ def create_survey(session: Session, commission: Commission, actor: StaffUser, da
         privacy_notice=(data.privacy_notice or DEFAULT_PRIVACY_NOTICE).strip(), status=DRAFT, version=1,
         slug=_new_slug(session), definition=items, template=data.template, opens_at=data.opens_at,
         closes_at=data.closes_at, created_by_id=actor.id,
+        material_title=(data.material_title or ((template or {}).get("material") or {}).get("title") or "").strip(),
+        material_text=(data.material_text or "").strip(), material_url=(data.material_url or "").strip(),
     )
     session.add(survey)
     session.flush()
@@ -239,6 +279,7 @@ def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey
         _check_text(fields, "title", data.title, 200, required=True)
     _check_text(fields, "description", data.description, 5000)
     _check_text(fields, "privacy_notice", data.privacy_notice, 5000)
+    _check_material(fields, data)
     step = None
     if data.step is not None:
         step = journey.get_step(data.step) if isinstance(data.step, str) else None
@@ -261,7 +302,9 @@ def update_survey(session: Session, survey: Survey, data: SurveyInput) -> Survey
     for name, value in (("title", None if data.title is None else data.title.strip()),
                         ("description", None if data.description is None else data.description.strip()),
                         ("privacy_notice", None if data.privacy_notice is None
-                         else data.privacy_notice.strip() or DEFAULT_PRIVACY_NOTICE)):
+                         else data.privacy_notice.strip() or DEFAULT_PRIVACY_NOTICE),
+                        *((name, None if getattr(data, name) is None else getattr(data, name).strip())
+                          for name in ("material_title", "material_text", "material_url"))):
         if value is not None and value != getattr(survey, name):
             setattr(survey, name, value)
             changed.append(name)
@@ -294,6 +337,9 @@ def open_problem(commission: Commission, survey: Survey) -> tuple[str, dict[str,
                 {"step": f"{step.name} has not started"})
     if not branching.flatten(survey.definition):
         return "Add at least one question before opening the survey", {}
+    missing = missing_material(survey)
+    if missing:
+        return missing, {"material_text": missing}
     empty = [s["title"] for s in survey.definition if "questions" in s and not s["questions"]]
     if empty:
         return (f"The page {wording.either([wording.quoted(t) for t in empty], 'and')} "

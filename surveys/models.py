@@ -30,6 +30,11 @@ class Survey(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     privacy_notice: Mapped[str] = mapped_column(Text, default="")
+    #: What the survey asks residents about (a plan to judge), shown on the start page before
+    #: any question: a heading, text, and an https link to the document or page.
+    material_title: Mapped[str] = mapped_column(String(200), default="")
+    material_text: Mapped[str] = mapped_column(Text, default="")
+    material_url: Mapped[str] = mapped_column(String(2000), default="")
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
     version: Mapped[int] = mapped_column(Integer, default=1)
     slug: Mapped[str] = mapped_column(String(16), unique=True)
@@ -75,4 +80,7 @@ class ResponseDraft(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: When the draft edits an existing response (the resident came back with their receipt).
     response_id: Mapped[int | None] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"))
+    #: Ids of the questions put to the resident so far that still apply (``surveys.pages``): a
+    #: question that applies and is neither answered nor asked is still due.
+    asked: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -175,6 +175,13 @@ INCUBATE_PLAN_CHECK: dict[str, Any] = {
     "step": "incubate",
     "practice_question": "To what extent is any initial plan reflective of local people's needs and do they agree?",
     "audience": "residents",
+    # Residents judge a plan, so they must be able to read it: the survey opens only once the
+    # plan (its text, or a link to it) is attached, and the start page shows it.
+    "material": {
+        "title": "Our first plan",
+        "required": True,
+        "missing": "Attach the plan residents are asked about (its text or a link to it) before opening the survey",
+    },
     "sections": [
         {
             "id": "the_plan",

@@ -44,6 +44,10 @@ class SurveyIn(Schema):
     template = fields.String()
     opens_at = _UtcDateTime(allow_none=True, default_timezone=timezone.utc)
     closes_at = _UtcDateTime(allow_none=True, default_timezone=timezone.utc)
+    # What residents are asked about, shown on the start page before the questions.
+    material_title = fields.String(validate=validate.Length(max=200))
+    material_text = fields.String(validate=validate.Length(max=lifecycle.MATERIAL_TEXT_MAX))
+    material_url = fields.String(validate=validate.Length(max=lifecycle.MATERIAL_URL_MAX))
 
 
 class AnswersIn(Schema):
@@ -58,6 +62,8 @@ def _input(data: dict) -> lifecycle.SurveyInput:
         opens_at=data.get("opens_at"), closes_at=data.get("closes_at"),
         clear_opens_at="opens_at" in data and data["opens_at"] is None,
         clear_closes_at="closes_at" in data and data["closes_at"] is None,
+        material_title=data.get("material_title"), material_text=data.get("material_text"),
+        material_url=data.get("material_url"),
     )
 
 
@@ -69,6 +75,7 @@ def survey_json(survey: Survey, count: int | None = None) -> dict:
     return {
         "id": survey.id, "commission_id": survey.commission_id, "title": survey.title,
         "description": survey.description, "privacy_notice": survey.privacy_notice,
+        "material": _material(survey),
         "step": survey.step, "practice_question": survey.practice_question, "status": survey.status,
         "version": survey.version, "template": survey.template,
         "questions": flatten(survey.definition),
@@ -84,6 +91,10 @@ def survey_json(survey: Survey, count: int | None = None) -> dict:
             "results": url_for("api.survey_results", survey_id=survey.id),
         },
     }
+
+
+def _material(survey: Survey) -> dict:
+    return {"title": survey.material_title, "text": survey.material_text, "url": survey.material_url}
 
 
 def _survey_for(survey_id: int, action: str) -> tuple[Survey, Commission]:
@@ -205,7 +216,7 @@ def public_survey(slug: str):
     """What a native app or kiosk needs to show an open survey."""
     survey = lifecycle.answerable(db_session(), slug)
     return jsonify(id=survey.id, title=survey.title, description=survey.description,
-                   privacy_notice=survey.privacy_notice, version=survey.version,
+                   privacy_notice=survey.privacy_notice, material=_material(survey), version=survey.version,
                    questions=flatten(survey.definition))
 
 

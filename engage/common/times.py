@@ -105,3 +105,15 @@ def from_local(day: date, at: time, zone: ZoneInfo | None = None) -> datetime:
     if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise NoSuchTime(f"{clock(local)} does not happen on {day.day} {day:%B %Y}: the clocks go forward")
     return utc.replace(tzinfo=None)
+
+
+def to_uk(moment: datetime) -> datetime:
+    """A stored (naive UTC) or aware time, in the service's zone (UK time by default)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(service_zone())
+
+
+def uk_time(moment: datetime) -> str:
+    """The time of day in the service's zone: "5pm", "9:30am", "midday", "midnight"."""
+    return clock(to_uk(moment))

@@ -9,16 +9,54 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from surveys.pages import Page, Reveal
 from surveys.question_types import get_type
 
 
-def answers_from_form(questions: Sequence[Mapping[str, Any]], form) -> tuple[dict[str, Any], dict[str, str]]:
-    """Answers in the API's shapes, plus problems only the form can have (ranking positions)."""
+def answers_from_form(step: Page | Sequence[Mapping[str, Any]], form) -> tuple[dict[str, Any], dict[str, str]]:
+    """Answers in the API's shapes, plus problems only the form can have (ranking positions).
+
+    ``step`` is a page of the form (or a list of questions). A follow-up drawn in place has a
+    copy under each option that reveals it (``surveys.pages.Reveal``): only the copy under the
+    option the resident chose is read, under the follow-up's own id; with no such option
+    chosen, the follow-up is not answered.
+    """
+    questions = step.questions if isinstance(step, Page) else step
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for q in questions:
         get_type(q["type"]).read_form(q, form, answers, errors)
+    for reveal in _chosen_copies(step, form).values():
+        copy_answers: dict[str, Any] = {}
+        copy_errors: dict[str, str] = {}
+        get_type(reveal.question["type"]).read_form(reveal.copy, form, copy_answers, copy_errors)
+        qid = reveal.question["id"]
+        answers[qid] = copy_answers.get(reveal.copy_id, "")
+        if reveal.copy_id in copy_errors:
+            errors[qid] = copy_errors[reveal.copy_id]
+    for reveal in getattr(step, "reveals", ()):
+        answers.setdefault(reveal.question["id"], "")
     return answers, errors
+
+
+def _chosen_copies(step, form) -> dict[str, Reveal]:
+    """Follow-up id -> the copy under the chosen option (the first, should several be chosen)."""
+    chosen: dict[str, Reveal] = {}
+    for reveal in getattr(step, "reveals", ()):
+        if reveal.value in form.getlist(reveal.controller):
+            chosen.setdefault(reveal.question["id"], reveal)
+    return chosen
+
+
+def error_anchors(step: Page, form=None) -> dict[str, str]:
+    """Question id -> the id of the field its error summary entry links to. A follow-up drawn in
+    place links to its copy under the option chosen on the posted ``form``."""
+    anchors = {q["id"]: q["id"] for q in step.questions}
+    for reveal in getattr(step, "reveals", ()):
+        anchors.setdefault(reveal.question["id"], reveal.copy_id)
+    if form is not None:
+        anchors.update({qid: r.copy_id for qid, r in _chosen_copies(step, form).items()})
+    return anchors
 
 
 def form_state(q: Mapping[str, Any], value: Any) -> dict[str, Any]:

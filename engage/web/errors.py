@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from commissioning_steps.access import NotVisible
 from commissioning_steps.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,11 @@ def init_app(app: Flask) -> None:
             if getattr(exc, "retry_after", None):
                 response.headers["Retry-After"] = str(exc.retry_after)
             return response
+        if isinstance(exc, NotVisible) and current_user.is_authenticated:
+            # A commission this member of staff cannot see: tell them how to get access, the
+            # same way whether it exists or not (and never its title), still as a 404.
+            return render_template("errors/no_access.html", title="You cannot see this commission",
+                                   role=current_user.role), 404
         return render_error(status, exc.message if status not in (404,) else None)
 
     @app.errorhandler(Exception)

@@ -7,11 +7,13 @@ into a form and held in the resident's session while they look at their answers.
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
-from commissioning_steps import influence
+from commissioning_steps import influence, journey
+from commissioning_steps.commissions import Commission
 from commissioning_steps.errors import Conflict, Invalid, NotFound
 from surveys import drafts, input_index, lifecycle, pages, responses, you_said_we_did
 from surveys.branching import flatten
@@ -20,7 +22,7 @@ from surveys.models import Survey, SurveyResponse
 
 from ..extensions import db_session
 from ..rate_limits import allowed
-from .answer_forms import answers_from_form, display_answer
+from .answer_forms import answers_from_form, display_answer, error_anchors
 
 bp = Blueprint("survey_answering", __name__)
 _DRAFTS = "survey_drafts"
@@ -64,8 +66,10 @@ def start(slug: str):
     survey = _survey(slug)
     if not responses.accepts_answers(survey):
         return _closed_page(survey)
-    return render_template("surveys/resident/start.html", survey=survey,
-                           first=pages.next_page(survey.definition, {}, None))
+    commission = db_session().get(Commission, survey.commission_id)
+    return render_template("surveys/resident/start.html", survey=survey, commission=commission,
+                           step=journey.get_step(survey.step),
+                           material_host=urlsplit(survey.material_url).hostname if survey.material_url else None)
 
 
 @bp.post("/s/<slug>/start")
@@ -74,43 +78,76 @@ def begin(slug: str):
     if not responses.accepts_answers(survey):
         return _closed_page(survey)
     draft = _draft(survey) or _start_draft(survey)
-    first = pages.next_page(survey.definition, draft.answers, None)
-    return redirect(url_for(".page", slug=slug, number=first.number))
+    first = pages.next_step(survey.definition, draft.answers, draft.asked or [], None)
+    return _go(survey, first)
+
+
+def _step_url(survey: Survey, step: pages.Step, **args) -> str:
+    if step.part == pages.MORE:
+        return url_for(".follow_ups", slug=survey.slug, number=step.number, **args)
+    return url_for(".page", slug=survey.slug, number=step.number, **args)
+
+
+def _go(survey: Survey, step: pages.Step | None):
+    """To ``step``, or to "Check your answers" when there is none."""
+    if step is None:
+        return redirect(url_for(".check", slug=survey.slug))
+    return redirect(_step_url(survey, step))
 
 
 @bp.route("/s/<slug>/page/<int:number>", methods=["GET", "POST"])
 def page(slug: str, number: int):
+    return _step_page(slug, number, pages.MAIN)
+
+
+@bp.route("/s/<slug>/page/<int:number>/more", methods=["GET", "POST"])
+def follow_ups(slug: str, number: int):
+    """A page's follow-up questions on their own: how they are asked without JavaScript."""
+    return _step_page(slug, number, pages.MORE)
+
+
+def _step_page(slug: str, number: int, part: str):
     survey, draft, instead = _answering(slug)
     if instead is not None:
         return instead
-    visible = pages.visible_pages(survey.definition, draft.answers)
-    current = next((p for p in visible if p.number == number), None)
+    definition = survey.definition
+    order = pages.steps(definition, draft.answers)
+    current = next((s for s in order if (s.number, s.part) == (number, part)), None)
     if current is None:
-        return redirect(url_for(".page", slug=slug, number=visible[0].number))
+        fallback = next((s for s in order if s.number == number), order[0])
+        return redirect(_step_url(survey, fallback))
+    changing = request.args.get("change") == "1"
     errors: dict[str, str] = {}
     values = draft.answers
+    anchors = error_anchors(current)
     if request.method == "POST":
-        submitted, errors = answers_from_form(current.questions, request.form)
+        submitted, form_errors = answers_from_form(current, request.form)
         values = {**draft.answers, **submitted}
-        if not errors:
-            try:
-                cleaned = drafts.save_page(db_session(write=True), survey, draft, current, submitted)
-            except AnswerError as exc:
-                errors = exc.fields
-            else:
-                nxt = pages.next_page(survey.definition, cleaned, current.number)
-                if request.args.get("change") == "1":
-                    # Back to the check page, unless the change revealed a question still to answer.
-                    nxt = pages.first_incomplete_page(survey.definition, cleaned)
-                if nxt is None:
-                    return redirect(url_for(".check", slug=slug))
-                return redirect(url_for(".page", slug=slug, number=nxt.number))
-    previous = pages.previous_page(survey.definition, draft.answers, current.number)
-    back = url_for(".page", slug=slug, number=previous.number) if previous else url_for(".start", slug=slug)
-    position = [p.number for p in visible].index(current.number) + 1
+        anchors = error_anchors(current, request.form)
+        # JavaScript marks the form when GOV.UK Frontend has revealed follow-ups in place.
+        in_place = request.form.get("in_place") == "yes"
+        try:
+            cleaned = drafts.save_page(db_session(write=True), survey, draft, current, submitted,
+                                       in_place=in_place, form_errors=form_errors)
+        except AnswerError as exc:
+            errors = exc.fields
+        else:
+            return _go(survey, pages.next_step(definition, cleaned, draft.asked or [], current, changing=changing))
+    previous = pages.previous_step(definition, draft.answers, current)
+    back = _step_url(survey, previous) if previous else url_for(".start", slug=slug)
+    numbers = sorted({s.number for s in order})
+    error_list = [{"text": errors[qid], "href": "#" + anchors.get(qid, qid)}
+                  for qid in _in_order(definition, errors)]
     return render_template("surveys/resident/page.html", survey=survey, page=current, values=values,
-                           errors=errors, back=back, position=position, total=len(visible),
+                           errors=errors, error_list=error_list, back=back,
+                           position=numbers.index(current.number) + 1, total=len(numbers),
                            editing=draft.response_id is not None), 422 if errors else 200
+
+
+def _in_order(definition, errors) -> list[str]:
+    """The ids with errors, in the order the survey asks them (the error summary's order)."""
+    ids = [q["id"] for q in flatten(definition)]
+    return [qid for qid in ids if qid in errors] + [k for k in errors if k not in ids]
 
 
 @bp.get("/s/<slug>/check")
@@ -118,11 +155,19 @@ def check(slug: str):
     survey, draft, instead = _answering(slug)
     if instead is not None:
         return instead
-    visible = pages.visible_pages(survey.definition, draft.answers)
-    rows = [(p, q, display_answer(q, draft.answers.get(q["id"]))) for p in visible for q in p.questions]
+    definition = survey.definition
+    due = pages.first_due_step(definition, draft.answers, draft.asked or [])
+    if due is not None:
+        # Nothing the resident is due to answer is skipped, whichever address they typed.
+        return _go(survey, due)
+    order = pages.steps(definition, draft.answers)
+    asked_on = {q["id"]: s for s in order for q in s.questions}
+    rows = [(asked_on[q["id"]], q, display_answer(q, draft.answers.get(q["id"])))
+            for q in flatten(definition) if q["id"] in asked_on]
     return render_template("surveys/resident/check.html", survey=survey, rows=rows,
+                           change_url=lambda step: _step_url(survey, step, change=1),
                            submission_id=draft.token_hash[:32], editing=draft.response_id is not None,
-                           back=url_for(".page", slug=slug, number=visible[-1].number))
+                           back=_step_url(survey, order[-1]))
 
 
 @bp.post("/s/<slug>/submit")
@@ -143,6 +188,9 @@ def submit(slug: str):
             return redirect(url_for(".start", slug=slug))
         session["receipt"] = seen[1]
         return redirect(url_for(".done", slug=slug))
+    due = pages.first_due_step(survey.definition, draft.answers, draft.asked or [])
+    if due is not None:
+        return _go(survey, due)
     try:
         _, receipt = responses.send_draft(write, draft, secret=secret, submission_key=key)
     except (Invalid, Conflict) as exc:
@@ -237,8 +285,7 @@ def change_answers():
     if not responses.accepts_answers(survey):
         return _closed_page(survey)
     draft = _start_draft(survey, response)
-    first = pages.next_page(survey.definition, draft.answers, None)
-    return redirect(url_for(".page", slug=survey.slug, number=first.number))
+    return _go(survey, pages.next_step(survey.definition, draft.answers, draft.asked or [], None))
 
 
 @bp.route("/your-answers/delete", methods=["GET", "POST"])
@@ -248,9 +295,13 @@ def delete_answers():
         return redirect(url_for(".receipt_form"))
     response, survey = found
     if request.method == "POST":
-        if request.form.get("confirm") != "yes":
+        choice = request.form.get("confirm")
+        if choice == "no":
             return redirect(url_for(".your_answers"))
+        if choice != "yes":
+            return render_template("surveys/resident/delete.html", survey=survey,
+                                   error="Select yes to delete your answers, or no to keep them"), 422
         responses.delete(db_session(write=True), response)
         session.pop("receipt", None)
         return render_template("surveys/resident/deleted.html", survey=survey)
-    return render_template("surveys/resident/delete.html", survey=survey)
+    return render_template("surveys/resident/delete.html", survey=survey, error=None)

@@ -426,7 +426,10 @@ def details(commission_id: int, survey_id: int):
     try:
         lifecycle.update_survey(session, survey, lifecycle.SurveyInput(
             title=form.get("title", ""), description=form.get("description", ""),
-            privacy_notice=form.get("privacy_notice", "")))
+            privacy_notice=form.get("privacy_notice", ""),
+            # The material residents are asked about (templates/surveys/staff/material_fields.html)
+            material_title=form.get("material_title"), material_text=form.get("material_text"),
+            material_url=form.get("material_url")))
     except (Invalid, Conflict) as exc:
         return _manage_page(commission, survey, exc.fields or {"title": exc.message}, form, 422)
     flash("Survey details saved", "success")

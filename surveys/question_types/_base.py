@@ -204,6 +204,24 @@ class QuestionType(ABC):
         """The renderer for this definition (a setting can change the control, e.g. ``multiple``)."""
         return self.field_renderer
 
+    #: How the field's options can reveal a follow-up question in place (GOV.UK's conditional
+    #: reveal, under one option): ``"one"`` for a field where one option is chosen (radios),
+    #: ``"many"`` where several can be (checkboxes), ``None`` for a field without options.
+    reveals: str | None = None
+
+    def reveals_for(self, definition: Mapping[str, Any]) -> str | None:
+        """``reveals`` for this definition (a setting can change the control)."""
+        return self.reveals
+
+    def answer_for_choice(self, definition: Mapping[str, Any], value: str) -> Any:
+        """The stored answer meaning "only this choice" (a value from ``choices``), so a page can
+        tell which option reveals a follow-up; ``None`` if that alone is not a valid answer."""
+        raw = [value] if self.reveals_for(definition) == "many" else value
+        try:
+            return self.clean_answer(definition, raw)
+        except AnswerError:
+            return None
+
     def hint(self, definition: Mapping[str, Any]) -> str | None:
         """What the type adds to the field's hint (the scale, the number range ...)."""
         return None

@@ -87,6 +87,7 @@ class OneOfOptions(QuestionType):
 
     operators = frozenset({"equals", "not_equals", "in", "answered"})
     required_message = "Choose an answer"
+    reveals = "one"
 
     def options(self, definition: Mapping[str, Any]) -> list[str]:
         return list(definition["options"])

@@ -109,6 +109,9 @@ class MultipleChoice(QuestionType):
     def field_renderer_for(self, definition):
         return "checkboxes" if definition.get("multiple", True) else "radios"
 
+    def reveals_for(self, definition):
+        return "many" if definition.get("multiple", True) else "one"
+
     def hint(self, definition):
         if not definition.get("multiple", True):
             return None

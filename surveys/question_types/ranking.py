@@ -103,11 +103,17 @@ class Ranking(QuestionType):
             errors[qid] = "Give each option a different position"
         else:
             answers[qid] = [o for o, _ in sorted(positions.items(), key=lambda item: int(item[1]))]
+            return
+        # Not an answer: the positions as chosen, so the page shows them again with its error
+        # (a page with a form error is never saved).
+        answers[qid] = {"positions": positions}
 
     def form_state(self, definition, value):
         state = super().form_state(definition, value)
         if isinstance(value, list):
             state["positions"] = {option: str(value.index(option) + 1) for option in value}
+        elif isinstance(value, dict):
+            state["positions"] = dict(value.get("positions") or {})
         return state
 
     def display_answer(self, definition, value):

@@ -77,6 +77,7 @@ class Rating(QuestionType):
     # -- surveys: forms, exports, results --------------------------------------------------
 
     field_renderer = "radios"
+    reveals = "one"
 
     def hint(self, definition):
         low, high = definition["min"], definition["max"]

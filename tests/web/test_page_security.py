@@ -143,6 +143,8 @@ def test_friendly_404_for_hidden_commission_does_not_leak(client, world, team):
     response = client.get(f"/commissions/{team['theirs'].id}")
     assert response.status_code == 404
     page = response.get_data(as_text=True)
-    assert "Page not found" in page
+    # Issue 8: staff are told how to get access; the page is the same whether it exists or not.
+    assert "You cannot see this commission" in page
     assert "Rosehill Park" not in page
-    assert "Page not found" in client.get("/commissions/424242").get_data(as_text=True)
+    missing = client.get("/commissions/424242")
+    assert missing.status_code == 404 and "You cannot see this commission" in missing.get_data(as_text=True)

@@ -210,6 +210,7 @@ def test_a_changed_answer_drops_answers_it_hides(resident, survey, client, alice
     resident.post(f"/s/{slug}/page/1", data={"park": "Meadow"})
     resident.post(f"/s/{slug}/page/2", data={"again": "no"})
     resident.post(f"/s/{slug}/page/3", data={"why_not": "Dogs"})
+    resident.post(f"/s/{slug}/page/4", data={})
     resident.post(f"/s/{slug}/page/2", data={"again": "yes"}, query_string={"change": "1"})
     check = _html(resident.get(f"/s/{slug}/check"))
     assert "What would change your mind?" not in check and "Dogs" not in check

@@ -185,7 +185,7 @@ def test_no_table_has_a_column_for_a_client_address(app):
     assert columns == {"id", "survey_id", "receipt_hash", "submission_key", "answers", "survey_version",
                        "submitted_at", "updated_at"}
     draft_columns = {c["name"] for c in inspect(app.extensions["engage.db"].engine).get_columns("survey_drafts")}
-    assert draft_columns == {"id", "survey_id", "token_hash", "answers", "response_id", "updated_at"}
+    assert draft_columns == {"id", "survey_id", "token_hash", "answers", "asked", "response_id", "updated_at"}
 
 
 def test_the_client_address_is_written_nowhere(app, client, alice, team, database_url):

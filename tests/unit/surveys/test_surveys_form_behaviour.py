@@ -42,7 +42,9 @@ def test_reading_the_form_back():
     ranking = q(type="ranking", options=["A", "B", "C"])
     assert _read(ranking, [("x-rank-0", "2"), ("x-rank-1", "3"), ("x-rank-2", "1")]) == ({"x": ["C", "A", "B"]}, {})
     assert _read(ranking, []) == ({}, {})
-    assert _read(ranking, [("x-rank-0", "1")]) == ({}, {"x": "Give every option a position"})
+    # A wrong ranking is not an answer, but the positions chosen are kept to show them again.
+    assert _read(ranking, [("x-rank-0", "1")]) == ({"x": {"positions": {"A": "1"}}}, {"x": "Give every option a position"})
+    assert TYPES["ranking"].form_state(ranking, {"positions": {"A": "1"}})["positions"] == {"A": "1"}
     assert _read(ranking, [("x-rank-0", "1"), ("x-rank-1", "1"), ("x-rank-2", "2")])[1] == {
         "x": "Give each option a different position"}
     other = q(type="single_choice", options=["A", "B"], other=True)

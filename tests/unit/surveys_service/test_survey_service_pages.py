@@ -164,3 +164,86 @@ def test_next_page_of_sections():
     assert pages.next_page(SECTIONED, {"uses": "no"}, 1).number == 3
     assert pages.next_page(SECTIONED, {"uses": "yes"}, 1).number == 2
     assert pages.next_page(SECTIONED, {"uses": "yes"}, 3) is None
+
+
+# -- follow-ups on the same page (issue 8 point 1) -------------------------------------------------
+
+PLAN = normalise_survey([
+    {"title": "The plan", "questions": [
+        {"id": "agree", "type": "yes_no_maybe", "text": "Do you agree?", "required": True},
+        {"id": "change", "type": "free_text", "text": "What would you change?",
+         "show_if": {"question": "agree", "in": ["no", "maybe"]}},
+        {"id": "why", "type": "free_text", "text": "Why that?", "show_if": {"question": "change", "answered": True}},
+        {"id": "missing", "type": "free_text", "text": "Anything missing?"},
+    ]},
+    {"title": "About you", "questions": [
+        {"id": "age", "type": "number", "text": "Age?"},
+        {"id": "older", "type": "free_text", "text": "Over 65s?", "show_if": {"question": "age", "gte": 65}},
+    ]},
+])
+
+
+def _keys(step_list):
+    return [(s.number, s.part) for s in step_list]
+
+
+def test_a_follow_up_is_drawn_in_place_under_each_option_that_brings_it_and_asked_on_its_own_step():
+    first = pages.steps(PLAN, {})[0]
+    assert [q["id"] for q in first.questions] == ["agree", "missing"]
+    assert [(r.controller, r.value, r.question["id"], r.copy_id) for r in first.reveals] == [
+        ("agree", "no", "change", "change.agree-1"), ("agree", "maybe", "change", "change.agree-2")]
+    assert first.ids == {"agree", "change", "missing"}
+    assert _keys(pages.steps(PLAN, {})) == [(1, "main"), (2, "main")]
+    # Once it applies, it is also a step of its own, right after its page.
+    after = pages.steps(PLAN, {"agree": "no"})
+    assert _keys(after) == [(1, "main"), (1, "more"), (2, "main")]
+    assert [q["id"] for q in after[1].questions] == ["change"]
+    # A follow-up of a follow-up is drawn in place under nothing (free text has no options) ...
+    assert after[1].reveals == ()
+    # ... and a follow-up of a number is asked only on its own step.
+    assert pages.steps(PLAN, {"age": 70})[-1].part == "more"
+    assert pages.steps(PLAN, {})[1].reveals == ()
+
+
+def test_without_javascript_the_next_step_is_the_follow_up_and_with_it_the_next_page():
+    shown_without = pages.steps(PLAN, {})[0].shown(in_place=False)
+    assert shown_without == {"agree", "missing"}
+    answers = {"agree": "maybe"}
+    asked = pages.still_asked(PLAN, answers, shown_without)
+    current = pages.steps(PLAN, {})[0]
+    assert pages.next_step(PLAN, answers, asked, current).key == (1, 1)
+    assert pages.first_due_step(PLAN, answers, asked).key == (1, 1)
+    asked_in_place = pages.still_asked(PLAN, answers, current.shown(in_place=True))
+    assert pages.next_step(PLAN, answers, asked_in_place, current).key == (2, 0)
+
+
+def test_nothing_due_is_skipped_and_a_hidden_question_is_forgotten_as_asked():
+    answers = {"agree": "no", "change": "Longer hours"}
+    asked = pages.still_asked(PLAN, answers, {"agree", "change", "missing", "age"})
+    # "why" now applies and was never put to the resident: it is due, before the check page.
+    assert pages.first_due_step(PLAN, answers, asked).key == (1, 1)
+    assert pages.next_step(PLAN, answers, asked, None, changing=True).key == (1, 1)
+    # Hidden by a change, "change" is no longer asked: shown again, it is due again.
+    assert pages.still_asked(PLAN, {"agree": "yes"}, asked) == ["age", "agree", "missing"]
+
+
+def test_save_page_requires_a_follow_up_only_where_it_was_asked():
+    definition = normalise_survey([{"title": "Visits", "questions": [
+        {"id": "go", "type": "yes_no_maybe", "text": "Go?", "required": True},
+        {"id": "often", "type": "number", "text": "How often?", "required": True,
+         "show_if": {"question": "go", "equals": "yes"}}]}])
+    step = pages.steps(definition, {})[0]
+    assert pages.save_page(definition, step, {}, {"go": "yes", "often": ""}, asked=step.shown(False)) == {"go": "yes"}
+    with pytest.raises(AnswerError) as exc:
+        pages.save_page(definition, step, {}, {"go": "yes", "often": ""}, asked=step.shown(True))
+    assert set(exc.value.fields) == {"often"}
+
+
+def test_save_page_reports_form_problems_with_the_answers_own():
+    definition = normalise_survey([{"title": "Park", "questions": [
+        {"id": "visits", "type": "number", "text": "Visits?"},
+        {"id": "rank", "type": "ranking", "text": "Rank", "options": ["A", "B"]}]}])
+    page = pages.all_pages(definition)[0]
+    with pytest.raises(AnswerError) as exc:
+        pages.save_page(definition, page, {}, {"visits": "lots"}, form_errors={"rank": "Give each option a different position"})
+    assert set(exc.value.fields) == {"visits", "rank"}
