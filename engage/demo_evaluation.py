@@ -28,8 +28,12 @@ def _survey(session, commission, commissioner, *, template: str | None, step: st
             for q in section.get("questions", []):
                 if q.get("category") == "respondent_group":
                     q["options"] = [name for name, _ in GROUPS]
+    material = get_template(template).get("material") if template else None
     survey = lifecycle.create_survey(session, commission, commissioner, lifecycle.SurveyInput(
-        template=template, step=step, title=title, items=items))
+        template=template, step=step, title=title, items=items,
+        material_title=material["title"] if material else None,
+        material_text=("Saturday opening at the day centre from April, and a minibus on the two busiest "
+                       "routes, chosen with the residents' forum.") if material else None))
     lifecycle.open_survey(session, survey)
     secret = current_app.config["SECRET_KEY"].encode()
     for a in answers:

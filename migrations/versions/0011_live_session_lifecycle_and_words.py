@@ -3,7 +3,7 @@ word-cloud words are stored one row each (``live_votes.slot``), so the one-vote-
 constraint becomes one answer per participant per slot.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010 (the migrations merged in one line: 0007, 0009 … 0014)
 Create Date: 2026-12-02 10:00:00.000000
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ measurements, reviews and reminders). Ratings need no table: a step's rating is 
 assessment entry in the evidence log.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011 (the migrations merged in one line: 0007, 0009 … 0014)
 Create Date: 2026-12-01 12:00:00.000000
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0007'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

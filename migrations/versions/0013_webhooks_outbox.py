@@ -2,7 +2,7 @@
 dispatcher has made the event's deliveries), webhook subscriptions, deliveries and attempts.
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0012 (the migrations merged in one line: 0007, 0009 … 0014)
 Create Date: 2026-12-03 10:00:00.000000
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0007'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

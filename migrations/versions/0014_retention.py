@@ -2,7 +2,7 @@
 scheduled erasure (existing commissions get none set, so nothing is erased until one is chosen).
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0013 (the migrations merged in one line: 0007, 0009 … 0014)
 Create Date: 2026-12-01 10:20:00.000000
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0007'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

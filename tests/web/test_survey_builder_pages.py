@@ -12,6 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from surveys import lifecycle
 from surveys.branching import flatten
 from surveys.models import Survey
 
@@ -29,6 +30,9 @@ def _html(response) -> str:
 
 def _path(location: str) -> str:
     return re.sub(r"^https?://[^/]+", "", location)
+
+
+PLAN = "We will open the centre on Saturdays and run a minibus on the two busiest routes."
 
 
 def _survey(app, survey_id=None) -> Survey:
@@ -53,9 +57,13 @@ def _create(signed_in, team, **data) -> str:
 
 
 @pytest.fixture
-def plan(signed_in, team):
-    """"Our first plan" (a template made for Incubate), filed under Initiate, the active step."""
-    return _create(signed_in, team, template="incubate_plan_check", title="", step="initiate")
+def plan(signed_in, team, app):
+    """"Our first plan" (a template made for Incubate), filed under Initiate, the active step,
+    with the plan residents judge attached (it cannot open without)."""
+    path = _create(signed_in, team, template="incubate_plan_check", title="", step="initiate")
+    with app.extensions["engage.db"].session(write=True) as s:
+        lifecycle.update_survey(s, s.get(Survey, _survey(app).id), lifecycle.SurveyInput(material_text=PLAN))
+    return path
 
 
 def _layout(app):
@@ -79,6 +87,10 @@ def test_open_is_offered_only_when_the_survey_can_open_and_the_step_can_change(a
     assert r.status_code == 302
     survey = _survey(app)
     assert survey.step == "initiate" and survey.practice_question.startswith("How can local people help collect")
+    page = _html(signed_in.get(manage))
+    assert "Open the survey now" not in page and "Attach the plan residents are asked about" in page
+    with app.extensions["engage.db"].session(write=True) as db:
+        lifecycle.update_survey(db, db.get(Survey, survey.id), lifecycle.SurveyInput(material_text=PLAN))
     page = _html(signed_in.get(manage))
     assert "Open the survey now" in page and "has not started yet" not in page
     assert signed_in.post(f"{manage}/open").status_code == 302

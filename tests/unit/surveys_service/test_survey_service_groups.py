@@ -51,7 +51,7 @@ def plan(session, team):
     owner = session.get(StaffUser, team["alice"].id)
     commission = session.get(Commission, team["mine"].id)
     return lifecycle.create_survey(session, commission, owner, lifecycle.SurveyInput(
-        template="incubate_plan_check", step="initiate"))
+        template="incubate_plan_check", step="initiate", material_text="We will open the centre on Saturdays."))
 
 
 def _question(store, survey_id, qid):

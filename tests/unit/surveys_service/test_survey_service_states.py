@@ -32,6 +32,8 @@ def _commission(session, team):
 
 def _create(session, team, **kw):
     owner = session.get(StaffUser, team["alice"].id)
+    if kw.get("template") == "incubate_plan_check":  # residents judge a plan: it must be attached
+        kw.setdefault("material_text", "We will open the centre on Saturdays.")
     return lifecycle.create_survey(session, _commission(session, team), owner, lifecycle.SurveyInput(**kw))
 
 
