@@ -324,6 +324,7 @@ def test_pages_reflow_at_320_css_pixels(server, contexts):
     zoomed = contexts(viewport=ZOOMED).new_page()
     zoomed.goto(survey["links"]["public"])
     zoomed.get_by_role("button", name="Start now").click()
+    zoomed.wait_for_selector("#rank")  # the question page, not the start page still unloading
     assert_nothing_wider_than_the_screen(zoomed, "#rank")
     assert_no_word_broken(zoomed, "#rank")
 

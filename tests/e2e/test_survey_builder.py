@@ -26,6 +26,11 @@ def _new_plan_survey(page, server, title: str) -> str:
     page.get_by_label("Journey step it gathers evidence for").select_option("investigate")
     page.get_by_role("button", name="Create survey").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    # Residents judge the plan, so it must be attached before the survey can open.
+    page.get_by_text("Change title, description and privacy notice").click()
+    page.get_by_label("Text (optional)").fill("We will open the centre on Saturdays from April.")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     return page.url
 
 

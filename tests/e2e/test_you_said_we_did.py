@@ -208,9 +208,9 @@ def test_a_phone_follows_its_live_poll_words(server, new_context):
     phone.goto(f"{server}/join/{live['code']}")
     expect(phone.locator("#live-connection")).to_contain_text("Connected")
     expect(phone.get_by_role("link", name="What happened to our ideas?")).to_be_hidden()
-    phone.get_by_label("Your answer").fill("Pond benches")
+    phone.get_by_label("A word or short phrase").fill("Pond benches")  # a word cloud takes several
     phone.get_by_role("button", name="Send").click()
-    expect(phone.locator("#vote-state")).to_contain_text("Your answer: Pond benches")
+    expect(phone.locator("#vote-state")).to_contain_text("You have sent: Pond benches")
     assert requests.post(control + "/close", headers=headers).status_code == 200
     phone.get_by_role("link", name="What happened to our ideas?").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("What happened to our ideas?")
