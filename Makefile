@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(PY) -m flask --app engage
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-dev db system-deps bench clean
+.PHONY: run test setup setup-dev db system-deps bench bench-hall clean
 
 run: setup db
 	$(FLASK) demo-data --if-empty
@@ -47,6 +47,12 @@ system-deps:
 bench: setup-dev system-deps
 	$(PY) bench/run.py
 	$(PY) bench/live_votes.py
+
+# Live polls at hall scale and survey submissions, Engage beside a bare ceiling (docs/performance.md).
+# BENCH_ARGS passes options, e.g. make bench-hall BENCH_ARGS="--phones 2000 --rate 500 --postgres".
+BENCH_ARGS ?=
+bench-hall: setup-dev system-deps
+	$(PY) bench/hall.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -1,0 +1,273 @@
+"""The ceiling: the least a Socket.IO server must do for a live poll, to measure Engage against.
+
+    python bench/ceiling_server.py --port 5055 --code BENCH2 --options A,B,C [--server pywsgi]
+
+python-socketio under gevent (gunicorn's gevent worker, one worker, as Flask-SocketIO documents
+for production; or gevent's own pywsgi server with ``--server pywsgi``), and nothing else: no
+Flask, no database, no evidence, no rate limits. It speaks the ``/live`` namespace of
+docs/live-protocol.md with the same event names and payload shapes as Engage, so the same
+phones (bench/phones.mjs) drive both:
+
+- ``join`` ``{"code", "participant"?}``: acknowledged with a participant token, the session, the
+  question and its current tally (results are shown from the start);
+- ``vote`` ``{"question_id", "value", "client_vote_id"}``: one vote per participant (a new vote
+  replaces the old one), a ``client_vote_id`` counts once however often it is resent, and the
+  acknowledgement ``{"ok": true}`` is sent once the vote is in the in-memory count;
+- ``tally`` to the room, coalesced as Engage does: the first change after a quiet spell is
+  sent at once, later ones at most every ``--interval`` (0.2 s) seconds, one encoded message
+  per room; ``participants`` at most every 0.5 s when the count changed.
+
+It declines WebSocket compression (permessage-deflate), which browsers and Node's ``ws`` offer:
+simple-websocket, the WebSocket layer python-engineio uses here as in Engage, accepts it whenever
+it is offered and then compresses every message, which costs each connection its own zlib
+state (about 100 KB) and each message a compression. Tallies are a few hundred bytes: a server
+loses nothing by declining. ``--accept-deflate`` accepts it, to measure what it costs.
+
+A few plain HTTP endpoints let the harness run the poll as a presenter would:
+``GET /healthz``; ``GET /bench/state`` (counts, total, seq, every stored ``client_vote_id``);
+``POST /bench/close`` (closes the question, sends ``question`` and the exact final tally at once,
+answers as ``/bench/state``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import time
+
+LIVE = "/live"
+PARTICIPANTS_INTERVAL = 0.5
+
+
+class Poll:
+    """One live session with one open multiple-choice question, counted in memory.
+
+    Everything runs in one gevent hub (one OS thread), and nothing below yields to another
+    greenlet, so no locks are needed.
+    """
+
+    def __init__(self, code: str, options: list[str], question_id: int = 1, session_id: int = 1) -> None:
+        self.code = code
+        self.options = options
+        self.question_id = question_id
+        self.session_id = session_id
+        self.room = f"session:{session_id}"
+        self.state = "open"
+        self.votes: dict[str, str] = {}  # participant -> option
+        self.receipts: dict[str, set[str]] = {}  # participant -> client_vote_ids used
+        self.counts = {option: 0 for option in options}
+        self.seq = 0
+        self.joined: dict[str, str] = {}  # sid -> participant
+
+    def session_view(self) -> dict:
+        return {"id": self.session_id, "title": "Bench", "code": self.code}
+
+    def question_view(self) -> dict:
+        return {"id": self.question_id, "type": "multiple_choice", "text": "Which first?", "options": self.options,
+                "multiple": False, "renderer": "choice", "label": "Multiple choice, choose one", "hint": "Choose one",
+                "answers": "counted", "asks": False, "noun": ["response", "responses"], "moderation": [],
+                "choices": [{"value": o, "label": o} for o in self.options], "state": self.state, "revealed": True,
+                "number": 1, "of": 1}
+
+    def tally(self) -> dict:
+        total = len(self.votes)
+        chart = [{"label": o, "count": c, "percent": round(100 * c / total, 1) if total else 0.0}
+                 for o, c in self.counts.items()]
+        return {"question_id": self.question_id, "counts": dict(self.counts), "total": total, "seq": self.seq,
+                "chart": chart}
+
+    def cast(self, participant: str, value: str, client_vote_id: str) -> bool:
+        """Count a vote; False when it is a resend of a ``client_vote_id`` (counted before)."""
+        used = self.receipts.setdefault(participant, set())
+        if client_vote_id in used:
+            return False
+        used.add(client_vote_id)
+        previous = self.votes.get(participant)
+        if previous == value:
+            return True
+        if previous is not None:
+            self.counts[previous] -= 1
+        self.votes[participant] = value
+        self.counts[value] += 1
+        self.seq += 1
+        return True
+
+    def report(self) -> dict:
+        return {**self.tally(), "state": self.state, "joined_sockets": len(self.joined),
+                "client_vote_ids": sorted(v for ids in self.receipts.values() for v in ids)}
+
+
+def error(code: str, message: str) -> dict:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def build(code: str, options: list[str], interval: float, accept_deflate: bool = False):
+    """The WSGI application: Socket.IO at /socket.io, the harness's endpoints beside it."""
+    import gevent
+    import gevent.event
+    import socketio
+
+    poll = Poll(code, options)
+    sio = socketio.Server(async_mode="gevent", cors_allowed_origins=[], logger=False, engineio_logger=False,
+                          max_http_buffer_size=64 * 1024)
+    wake = gevent.event.Event()
+    state = {"dirty": False, "last_tally": 0.0, "participants_dirty": False, "task": None}
+
+    def broadcaster() -> None:
+        """Leading-edge coalescing, as Engage's TallyCoalescer: at most one tally per interval."""
+        last_participants = 0.0
+        sent_count = -1
+        while True:
+            wake.wait(timeout=PARTICIPANTS_INTERVAL / 2)
+            wake.clear()
+            now = time.monotonic()
+            if state["dirty"]:
+                wait = state["last_tally"] + interval - now
+                if wait > 0:
+                    gevent.sleep(wait)
+                state["dirty"] = False
+                state["last_tally"] = time.monotonic()
+                sio.emit("tally", poll.tally(), to=poll.room, namespace=LIVE)
+            now = time.monotonic()
+            if state["participants_dirty"] and now - last_participants >= PARTICIPANTS_INTERVAL:
+                state["participants_dirty"] = False
+                last_participants = now
+                count = len(set(poll.joined.values()))
+                if count != sent_count:
+                    sent_count = count
+                    sio.emit("participants", {"count": count}, to=poll.room, namespace=LIVE)
+
+    def ensure_started() -> None:
+        if state["task"] is None:  # in the worker, after gunicorn's fork and monkey-patching
+            state["task"] = gevent.spawn(broadcaster)
+
+    @sio.on("connect", namespace=LIVE)
+    def connect(sid, environ, auth=None):
+        ensure_started()
+        return True
+
+    @sio.on("disconnect", namespace=LIVE)
+    def disconnect(sid, reason=None):
+        if poll.joined.pop(sid, None) is not None:
+            state["participants_dirty"] = True  # sent within PARTICIPANTS_INTERVAL by the loop
+
+    @sio.on("join", namespace=LIVE)
+    def join(sid, data):
+        if not isinstance(data, dict) or not isinstance(data.get("code"), str):
+            return error("bad_request", "Send the session's code")
+        if data["code"].upper().replace(" ", "").replace("-", "") != poll.code:
+            return error("unknown_session", "No session has that code")
+        token = data.get("participant")
+        if not isinstance(token, str) or token not in poll.receipts:
+            token = secrets.token_urlsafe(16)
+            poll.receipts[token] = set()
+        poll.joined[sid] = token
+        sio.enter_room(sid, poll.room, namespace=LIVE)
+        state["participants_dirty"] = True
+        return {"ok": True, "participant": token, "session": poll.session_view(), "question": poll.question_view(),
+                "your_vote": poll.votes.get(token), "your_upvotes": [], "tally": poll.tally(), "entries": None}
+
+    @sio.on("vote", namespace=LIVE)
+    def vote(sid, data):
+        participant = poll.joined.get(sid)
+        if participant is None:
+            return error("not_joined", "Join a session with its code first")
+        if not isinstance(data, dict) or set(data) != {"question_id", "value", "client_vote_id"}:
+            return error("bad_request", "Send question_id, value and client_vote_id")
+        cid = data["client_vote_id"]
+        if not isinstance(cid, str) or not 1 <= len(cid) <= 64:
+            return error("bad_request", "client_vote_id must be 1 to 64 characters")
+        if cid in poll.receipts.get(participant, ()):
+            return {"ok": True}  # a resend: counted once, acknowledged again
+        if data["question_id"] != poll.question_id:
+            return error("unknown_question", "That is not the current question")
+        if poll.state != "open":
+            return error("question_closed", "Voting has closed")
+        if data["value"] not in poll.counts:
+            return error("invalid_value", "Choose one of the options")
+        poll.cast(participant, data["value"], cid)
+        if not state["dirty"]:
+            state["dirty"] = True
+            wake.set()
+        return {"ok": True}
+
+    @sio.on("*", namespace=LIVE)
+    def other(event, sid, data=None):
+        return error("bad_request", f"Unknown event {event}")
+
+    def close() -> dict:
+        if poll.state == "open":
+            poll.state = "closed"
+            state["dirty"] = False
+            state["last_tally"] = time.monotonic()
+            sio.emit("question", {"question": poll.question_view()}, to=poll.room, namespace=LIVE)
+            sio.emit("tally", poll.tally(), to=poll.room, namespace=LIVE)
+        return poll.report()
+
+    sio_app = socketio.WSGIApp(sio)
+
+    def app(environ, start_response):
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
+        if path == "/healthz":
+            body, status = {"ok": True}, "200 OK"
+        elif path == "/bench/state" and method == "GET":
+            body, status = poll.report(), "200 OK"
+        elif path == "/bench/close" and method == "POST":
+            body, status = close(), "200 OK"
+        else:
+            if not accept_deflate:  # the handshake then answers without the extension
+                environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+            return sio_app(environ, start_response)
+        data = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    return app
+
+
+def serve_gunicorn(args) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": f"{args.host}:{args.port}", "workers": 1, "worker_class": "gevent",
+                               "worker_connections": args.worker_connections, "timeout": 0,
+                               "accesslog": None, "loglevel": "warning"}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return build(args.code, args.options, args.interval, args.accept_deflate)
+
+    Server().run()
+
+
+def serve_pywsgi(args) -> None:
+    from gevent import monkey
+
+    monkey.patch_all()
+    from gevent.pywsgi import WSGIServer
+
+    app = build(args.code, args.options, args.interval, args.accept_deflate)
+    WSGIServer((args.host, args.port), app, log=None, error_log=sys.stderr, backlog=4096).serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5055")))
+    parser.add_argument("--code", default="BENCH2")
+    parser.add_argument("--options", type=lambda s: s.split(","), default=["Playground", "Lighting", "Benches"])
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between tallies of the room")
+    parser.add_argument("--accept-deflate", action="store_true", help="accept permessage-deflate when offered")
+    parser.add_argument("--server", choices=("gunicorn", "pywsgi"), default="gunicorn")
+    parser.add_argument("--worker-connections", type=int, default=10_000,
+                        help="gunicorn's cap on one worker's connections (its default is 1,000)")
+    args = parser.parse_args()
+    print(f"ceiling server ({args.server}, gevent) on http://{args.host}:{args.port}/", flush=True)
+    (serve_gunicorn if args.server == "gunicorn" else serve_pywsgi)(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,904 @@
+"""Live polls at hall scale (issue 11): Engage beside a bare Socket.IO ceiling, in one run.
+
+    make bench-hall                                  # the default set below, about 10 minutes on 2 cores
+    python bench/hall.py --phones 2000 --rate 500    # one scenario (and the surveys)
+    python bench/hall.py --phones 20 --rate 20 --transport polling --no-surveys
+    python bench/hall.py --postgres                  # the survey submissions on PostgreSQL too
+    python bench/hall.py --only-surveys --postgres
+
+Every scenario runs the same workload against two servers on this machine, one after the other
+in the same run, and reports Engage as a ratio of the ceiling (the machine is shared and noisy:
+only figures measured side by side are compared):
+
+- **Engage**, started as ``make run`` starts it: ``python -m engage.serve`` (gunicorn gthread,
+  one worker, ``THREADS`` set above the phone count) on its own SQLite file in a temp instance
+  directory, demo data loaded, ``SCHEDULER_ENABLED=0``. The poll is run through the REST API as
+  the demo commissioner: a live session, a multiple-choice question added, opened and its
+  results shown on phones; closed at the end.
+- **The ceiling**, ``bench/ceiling_server.py``: python-socketio under gevent (gunicorn's gevent
+  worker), no app, no database, the same ``/live`` events and payloads.
+
+Phones are the official ``socket.io-client`` under Node (``bench/phones.mjs``; one process, two
+from 1,000 phones), on WebSocket unless ``--transport polling``. They join at ``--join-rate``
+a second; once all have joined or given up, each votes once, the votes spread evenly at
+``--rate`` a second (open loop: a vote is sent on time whether or not earlier ones were
+answered). Figures, each beside the ceiling's:
+
+- phones joined (and why the others did not: a connect or join timeout, a refusal), and the
+  time from the first phone's attempt to the last phone's join;
+- votes a second offered and achieved (acknowledged votes over the time from the first vote
+  sent to the last acknowledgement);
+- acknowledgement latency p50/p99 (emit to ack; a vote never acknowledged within
+  ``--ack-timeout`` counts as slower than every other);
+- vote to the last phone p50/p99: with one vote per phone, the k-th vote sent is taken to be in
+  the first tally whose ``total`` reaches k, so for each acknowledged vote it is the time from its
+  emit until every phone still connected holds a tally with a total of at least k;
+- server memory: the peak RSS of the server process and its children, from /proc every 0.2 s
+  (gunicorn's master and its worker, for both servers; shared pages count twice, alike);
+- after the close: votes acknowledged and not stored (Engage: read from its SQLite file; the
+  ceiling: its in-memory receipts), which must be 0, and how many phones' last tally equals the
+  stored counts.
+
+Failures (phones that never joined, votes never acknowledged, tallies that never reached every
+phone) are figures in the tables, not errors. Every wait has a time limit.
+
+Survey submissions: 2,000 residents of a 10-question survey POST their answers through the full
+HTTP stack (``POST /api/v1/surveys/{id}/responses``), 16 at a time, each from its own loopback
+address (``bench/residents.mjs``; Engage limits submissions per client address and does not trust
+proxy headers), against Engage and against ``bench/bare_flask.py`` (one Flask view that inserts
+the same JSON into SQLite in WAL mode with ``synchronous=FULL`` and commits) under the same
+gunicorn settings. ``--postgres`` repeats both on throwaway PostgreSQL databases.
+
+Markdown tables go to stdout, every figure to ``bench/results/hall.json``. Only 127.0.0.0/8 is
+contacted. The exit status is 1 if any acknowledged vote or response was not stored.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import platform
+import queue
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results" / "hall.json"
+PG_ADMIN_URL = os.environ.get("ENGAGE_TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
+PASSWORD = "bench-hall-password-42"
+OPTIONS = ["Playground", "Lighting", "Benches", "Toilets", "Trees"]
+CEILING_CODE = "HALL22"
+#: The default set: (phones, votes a second, transport). 20 long-polling phones prove the fallback.
+DEFAULT_SCENARIOS = [(200, 200, "websocket"), (500, 200, "websocket"), (2000, 200, "websocket"),
+                     (2000, 500, "websocket"), (20, 20, "polling")]
+
+SURVEY_QUESTIONS = [
+    {"id": "park", "type": "single_choice", "text": "Which park?", "options": ["Rosehill", "Meadow"],
+     "required": True},
+    {"id": "travel", "type": "multiple_choice", "text": "How do you get there?",
+     "options": ["Bus", "Car", "Walk", "Bike"], "max": 2},
+    {"id": "score", "type": "rating", "text": "How good is it?", "min": 1, "max": 5},
+    {"id": "safe", "type": "agreement", "text": "The park feels safe."},
+    {"id": "again", "type": "yes_no_maybe", "text": "Would you go again?"},
+    {"id": "why_not", "type": "free_text", "text": "Why not?", "max_length": 40,
+     "show_if": {"question": "again", "equals": "no"}},
+    {"id": "visits", "type": "number", "text": "Visits a month?", "min": 0, "max": 60},
+    {"id": "comments", "type": "free_text", "text": "Anything else?", "max_length": 100},
+    {"id": "rank", "type": "ranking", "text": "Rank these", "options": ["Toilets", "Benches", "Lights"]},
+    {"id": "who", "type": "about_you", "text": "Which describes you?", "category": "respondent_group",
+     "why": "To check we hear from everyone", "options": ["Carers", "Residents", "Other"]},
+]
+SURVEY_ANSWERS = {
+    "park": "Meadow", "travel": ["Walk", "Bus"], "score": 4, "safe": "Agree", "again": "no",
+    "why_not": "Too far", "visits": 2.5, "comments": "Lovely", "rank": ["Lights", "Toilets", "Benches"],
+    "who": "Carers",
+}
+
+
+class HarnessError(RuntimeError):
+    """Something the harness itself could not do (a server that never started, a bad setup)."""
+
+
+# -- small tools ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest rank (every figure was observed); ``math.inf`` stands for "never"."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(len(ordered) * p / 100) - 1))]
+
+
+def ms(value: float | None) -> float | None:
+    """JSON has no infinity: "never" is stored as None beside a count of the nevers."""
+    return None if value is None or math.isinf(value) else round(value, 1)
+
+
+def node() -> str:
+    path = shutil.which("node")
+    if not path:
+        raise HarnessError("node is not installed: the phones are socket.io-client under Node (make setup)")
+    return path
+
+
+def machine_facts() -> dict:
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    node_version = subprocess.run([node(), "--version"], capture_output=True, text=True).stdout.strip()
+    client = json.loads((ROOT / "node_modules" / "socket.io-client" / "package.json").read_text())["version"]
+    from importlib.metadata import version
+
+    from gunicorn.config import Config as GunicornConfig
+
+    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "nproc": os.cpu_count(), "cpu": cpu,
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+            "python": platform.python_version(), "node": node_version, "socket.io-client": client,
+            "python-socketio": version("python-socketio"), "gevent": version("gevent"),
+            "gunicorn": version("gunicorn"), "sqlite": sqlite3.sqlite_version,
+            "gunicorn_default_worker_connections": GunicornConfig().worker_connections}
+
+
+# -- server processes -----------------------------------------------------------------------
+
+
+class TreeSampler(threading.Thread):
+    """Peak RSS and CPU time of a process and all its descendants, read from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.ticks = os.sysconf("SC_CLK_TCK")
+        self.pids = [pid]
+        self.peak = 0
+        self.first: int | None = None
+        self.stopped = threading.Event()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        found, stack = [self.pid], [self.pid]
+        while stack:
+            for child in children.get(stack.pop(), []):
+                found.append(child)
+                stack.append(child)
+        return found
+
+    def rss(self) -> int:
+        total = 0
+        for pid in self.pids:
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self.page
+        return total
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for pid in self._tree():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / self.ticks
+        return total
+
+    def run(self) -> None:
+        n = 0
+        while not self.stopped.is_set():
+            if n % 5 == 0:
+                self.pids = self._tree()
+            value = self.rss()
+            if self.first is None and value:
+                self.first = value
+            self.peak = max(self.peak, value)
+            n += 1
+            self.stopped.wait(self.every)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=2)
+
+
+class Server:
+    def __init__(self, proc: subprocess.Popen, base: str, log: Path) -> None:
+        self.proc, self.base, self.log = proc, base, log
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def log_tail(self, lines: int = 30) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+
+@contextlib.contextmanager
+def process(command: list[str], env: dict, log: Path, health: str, what: str, start_timeout: float = 60):
+    """A server in its own process group, ready when ``health`` answers 200; stopped afterwards."""
+    with open(log, "w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    base = health.rsplit("/", 1)[0] if health.endswith("/healthz") else health
+    server = Server(proc, base, log)
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            if proc.poll() is not None:
+                raise HarnessError(f"{what} exited at start:\n{server.log_tail()}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(health, timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise HarnessError(f"{what} did not answer within {start_timeout} s:\n{server.log_tail()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        if proc.poll() is None:
+            proc.terminate()  # gunicorn's master: a graceful stop of its worker
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # sockets still open: end the group we started
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+def engage_env(instance: str, port: int, database_url: str, threads: int) -> dict:
+    return {**os.environ, "ENGAGE_INSTANCE_PATH": instance, "DATABASE_URL": database_url,
+            "ENGAGE_DEMO_PASSWORD": PASSWORD, "SCHEDULER_ENABLED": "0", "ENGAGE_CONFIG": "development",
+            "PORT": str(port), "LOG_LEVEL": "WARNING", "THREADS": str(threads)}
+
+
+@contextlib.contextmanager
+def engage_server(threads: int, database_url: str | None = None):
+    """``python -m engage.serve`` as ``make run`` starts it: init-db, demo data, then the server."""
+    with tempfile.TemporaryDirectory(prefix="engage-bench-hall-") as tmp:
+        port = free_port()
+        url = database_url or f"sqlite:///{tmp}/engage.sqlite3"
+        env = engage_env(tmp, port, url, threads)
+        for command in (["init-db"], ["demo-data", "--if-empty"]):
+            done = subprocess.run([sys.executable, "-m", "flask", "--app", "engage", *command], cwd=ROOT, env=env,
+                                  capture_output=True, text=True, timeout=300)
+            if done.returncode:
+                raise HarnessError(f"flask {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+        with process([sys.executable, "-m", "engage.serve"], env, Path(tmp) / "server.log",
+                     f"http://127.0.0.1:{port}/healthz", "Engage") as server:
+            server.database_url = url
+            yield server
+
+
+@contextlib.contextmanager
+def ceiling_server(worker_connections: int, http_server: str = "gunicorn", accept_deflate: bool = False):
+    with tempfile.TemporaryDirectory(prefix="engage-bench-ceiling-") as tmp:
+        port = free_port()
+        command = [sys.executable, str(BENCH / "ceiling_server.py"), "--port", str(port), "--code", CEILING_CODE,
+                   "--options", ",".join(OPTIONS), "--worker-connections", str(worker_connections),
+                   "--server", http_server] + (["--accept-deflate"] if accept_deflate else [])
+        with process(command, dict(os.environ), Path(tmp) / "server.log", f"http://127.0.0.1:{port}/healthz",
+                     "the ceiling server") as server:
+            yield server
+
+
+@contextlib.contextmanager
+def bare_server(database_url: str, threads: int):
+    with tempfile.TemporaryDirectory(prefix="engage-bench-bare-") as tmp:
+        port = free_port()
+        url = database_url or f"sqlite:///{tmp}/bare.sqlite3"
+        env = {**os.environ, "DATABASE_URL": url, "PORT": str(port), "THREADS": str(threads)}
+        with process([sys.executable, str(BENCH / "bare_flask.py")], env, Path(tmp) / "server.log",
+                     f"http://127.0.0.1:{port}/healthz", "the bare Flask view") as server:
+            yield server
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str):
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}", version
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def query(database_url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Read Engage's database directly, not through the app."""
+    if database_url.startswith("sqlite:///"):
+        conn = sqlite3.connect(f"file:{database_url.removeprefix('sqlite:///')}?mode=ro", uri=True, timeout=30)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        return conn.execute(sql.replace("?", "%s"), params).fetchall()
+
+
+# -- the poll, as a presenter runs it -------------------------------------------------------
+
+
+class EngagePoll:
+    """A live session with one open multiple-choice question, results shown, via the REST API."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        base = server.base
+        token = requests.post(base + "/api/v1/auth/token", timeout=30,
+                              json={"email": "commissioner@example.org", "password": PASSWORD})
+        token.raise_for_status()
+        self.headers = {"Authorization": f"Bearer {token.json()['token']}"}
+        commissions = requests.get(base + "/api/v1/commissions", headers=self.headers, timeout=30).json()
+        commission = next(c for c in commissions["commissions"] if c["title"] == "Rosehill Park improvements")
+        session = self._post(f"/api/v1/commissions/{commission['id']}/live-sessions",
+                             {"title": "Hall bench", "step": commission["current_step"]})
+        self.session_id, self.code = session["id"], session["code"]
+        question = self._post(f"/api/v1/live-sessions/{self.session_id}/questions",
+                              {"type": "multiple_choice", "text": "Which should come first?", "options": OPTIONS})
+        self.question_id = question["id"]
+        self._post(f"/api/v1/live-sessions/{self.session_id}/questions/{self.question_id}/open")
+        self._post(f"/api/v1/live-sessions/{self.session_id}/questions/{self.question_id}/reveal")
+
+    def _post(self, path: str, body: dict | None = None) -> dict:
+        response = requests.post(self.server.base + path, headers=self.headers, json=body, timeout=180)
+        if response.status_code >= 300:
+            raise HarnessError(f"POST {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
+
+    def close(self) -> None:
+        self._post(f"/api/v1/live-sessions/{self.session_id}/questions/{self.question_id}/close")
+
+    def stored(self) -> dict:
+        url = self.server.database_url
+        counts = {option: 0 for option in OPTIONS}
+        for (value,) in query(url, "SELECT value FROM live_votes WHERE question_id = ?", (self.question_id,)):
+            counts[json.loads(value) if isinstance(value, str) else value] += 1
+        ids = [row[0] for row in query(url, "SELECT client_vote_id FROM live_vote_receipts WHERE question_id = ?",
+                                       (self.question_id,))]
+        return {"counts": counts, "total": sum(counts.values()), "client_vote_ids": ids}
+
+
+class CeilingPoll:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.code, self.question_id = CEILING_CODE, 1
+
+    def close(self) -> None:
+        requests.post(self.server.base + "/bench/close", timeout=60).raise_for_status()
+
+    def stored(self) -> dict:
+        state = requests.get(self.server.base + "/bench/state", timeout=60).json()
+        return {"counts": state["counts"], "total": state["total"], "client_vote_ids": state["client_vote_ids"]}
+
+
+# -- the phones -----------------------------------------------------------------------------
+
+
+class Phones:
+    """One or two Node processes of phones; their JSON lines are read by a thread each."""
+
+    def __init__(self, base: str, code: str, question_id: int, phones: int, transport: str, processes: int,
+                 limits: dict, log_dir: Path) -> None:
+        self.lines: queue.Queue = queue.Queue()
+        self.procs: list[subprocess.Popen] = []
+        self.logs: list[Path] = []
+        processes = max(1, min(processes, phones))
+        shares = [phones // processes + (1 if i < phones % processes else 0) for i in range(processes)]
+        first = 0
+        for i, share in enumerate(shares):
+            config = {"url": base, "code": code, "questionId": question_id, "phones": share, "firstIndex": first,
+                      "transport": transport, "options": OPTIONS, "joinRate": limits["join_rate"] / processes,
+                      "joinTimeoutMs": limits["join_timeout"] * 1000, "ackTimeoutMs": limits["ack_timeout"] * 1000,
+                      "settleTimeoutMs": limits["settle_timeout"] * 1000,
+                      "finalTimeoutMs": limits["final_timeout"] * 1000, "idleLimitMs": 900_000,
+                      "deflate": limits["deflate"]}
+            log = log_dir / f"phones-{i}.log"
+            self.logs.append(log)
+            with open(log, "w") as err:
+                proc = subprocess.Popen([node(), str(BENCH / "phones.mjs"), json.dumps(config)], cwd=ROOT,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
+                                        bufsize=1)
+            self.procs.append(proc)
+            threading.Thread(target=self._read, args=(i, proc), daemon=True).start()
+            first += share
+
+    def _read(self, i: int, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            with contextlib.suppress(ValueError):
+                self.lines.put((i, json.loads(line)))
+        self.lines.put((i, {"phase": "exited", "code": proc.wait()}))
+
+    def send(self, commands: list[dict] | dict) -> None:
+        for i, proc in enumerate(self.procs):
+            command = commands[i] if isinstance(commands, list) else commands
+            with contextlib.suppress(BrokenPipeError, OSError):
+                proc.stdin.write(json.dumps(command) + "\n")
+                proc.stdin.flush()
+
+    def expect(self, phase: str, timeout: float) -> list[dict]:
+        """One ``phase`` report from every process, within ``timeout`` seconds."""
+        got: dict[int, dict] = {}
+        deadline = time.monotonic() + timeout
+        while len(got) < len(self.procs):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise HarnessError(f"phones: no '{phase}' report within {timeout:.0f} s")
+            try:
+                i, message = self.lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            if message.get("phase") == phase:
+                got[i] = message
+            elif message.get("phase") == "exited":
+                tail = self.logs[i].read_text(errors="replace")[-2000:]
+                raise HarnessError(f"phones process {i} exited ({message['code']}) before '{phase}':\n{tail}")
+        return [got[i] for i in range(len(self.procs))]
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", *, client_processes: int | None = None,
+             join_rate: float = 500, join_timeout: float = 15, ack_timeout: float = 60, settle_timeout: float = 15,
+             final_timeout: float = 15, threads: int | None = None, deflate: bool = True,
+             ceiling: str = "gunicorn", ceiling_deflate: bool = False) -> dict:
+    """One scenario against one server (``engage`` or ``ceiling``); every figure in a dict."""
+    limits = {"join_rate": join_rate, "join_timeout": join_timeout, "ack_timeout": ack_timeout,
+              "settle_timeout": settle_timeout, "final_timeout": final_timeout, "deflate": deflate}
+    processes = client_processes or (2 if phones >= 1000 else 1)
+    threads = threads or max(64, phones + 500)
+    figures: dict = {"server": kind, "phones": phones, "rate_offered": rate, "transport": transport,
+                     "client_processes": processes, "limits": limits, "harness_errors": []}
+    if kind == "engage":
+        figures["threads"] = threads
+        started = engage_server(threads)
+    else:
+        figures["worker_connections"] = 2 * phones + 100
+        figures["http_server"] = ceiling
+        figures["accepts_deflate"] = ceiling_deflate
+        started = ceiling_server(2 * phones + 100, ceiling, ceiling_deflate)
+    with started as server, tempfile.TemporaryDirectory(prefix="engage-bench-phones-") as logs:
+        poll = EngagePoll(server) if kind == "engage" else CeilingPoll(server)
+        sampler = TreeSampler(server.pid)
+        sampler.start()
+        crowd = Phones(server.base, poll.code, poll.question_id, phones, transport, processes, limits, Path(logs))
+        raw: dict = {}
+        try:
+            raw["joined"] = crowd.expect("joined", phones / join_rate + join_timeout + 30)
+            cpu_before = sampler.cpu_seconds()
+            wall_before = time.monotonic()
+            start_at = time.time() * 1000 + 300
+            joined = sum(r["joined"] for r in raw["joined"])
+            crowd.send([{"cmd": "vote", "startAt": start_at, "rate": rate, "slot": i, "slots": len(crowd.procs)}
+                        for i in range(len(crowd.procs))])
+            raw["voted"] = crowd.expect("voted", joined / rate + ack_timeout + 30)
+            figures["server_cpu_cores_voting"] = round((sampler.cpu_seconds() - cpu_before)
+                                                       / max(1e-9, time.monotonic() - wall_before), 2)
+            accepted = sum(1 for r in raw["voted"] for v in r["votes"] if v["ok"])
+            crowd.send({"cmd": "settle", "total": accepted})
+            raw["settled"] = crowd.expect("settled", settle_timeout + 30)
+            poll.close()
+            stored = poll.stored()
+            raw["stored"] = stored
+            crowd.send({"cmd": "final", "counts": stored["counts"]})
+            raw["final"] = crowd.expect("final", final_timeout + 30)
+        except (HarnessError, requests.RequestException) as exc:
+            figures["harness_errors"].append(str(exc)[:2000])
+            with contextlib.suppress(Exception):
+                raw.setdefault("stored", poll.stored())
+        finally:
+            crowd.stop()
+            sampler.stop()
+        figures["memory_idle_mb"] = round((sampler.first or 0) / 2**20, 1)
+        figures["memory_peak_mb"] = round(sampler.peak / 2**20, 1)
+        if server.proc.poll() is not None:
+            figures["harness_errors"].append(f"the server exited ({server.proc.returncode}):\n{server.log_tail()}")
+        figures["server_log_tail"] = server.log_tail(40)[-4000:]
+    figures.update(summarise(raw, rate))
+    return figures
+
+
+def summarise(raw: dict, rate: float) -> dict:
+    """The figures from the phones' reports and the stored votes."""
+    out: dict = {}
+    if "joined" in raw:
+        reports = raw["joined"]
+        out["joined"] = sum(r["joined"] for r in reports)
+        failures: dict[str, int] = {}
+        for r in reports:
+            for reason, n in r["failures"].items():
+                failures[reason] = failures.get(reason, 0) + n
+        out["join_failures"] = failures
+        joins = [x for r in reports for x in r["join_ms"]]
+        last = max((r["last_join"] for r in reports if r["joined"]), default=None)
+        first = min(r["start"] for r in reports)
+        out["join_seconds"] = round((last - first) / 1000, 2) if last else None
+        out["join_p50_ms"], out["join_p99_ms"] = ms(percentile(joins, 50)), ms(percentile(joins, 99))
+        out["client_join"] = [r["client"] for r in reports]
+    if "voted" in raw:
+        votes = sorted((v for r in raw["voted"] for v in r["votes"]), key=lambda v: v["emit"])
+        accepted = [v for v in votes if v["ok"]]
+        refused: dict[str, int] = {}
+        for v in votes:
+            if not v["ok"]:
+                refused[v["error"]] = refused.get(v["error"], 0) + 1
+        out["votes_sent"] = len(votes)
+        out["votes_acknowledged"] = len(accepted)
+        out["votes_not_acknowledged"] = refused
+        if len(votes) > 1:
+            out["rate_sent"] = round((len(votes) - 1) / ((votes[-1]["emit"] - votes[0]["emit"]) / 1000), 1)
+        if accepted:
+            last_ack = max(v["emit"] + v["ack_ms"] for v in accepted)
+            # n votes take n/rate seconds to send: the first vote's own interval is counted too.
+            span = (last_ack - votes[0]["emit"]) / 1000 + 1 / rate
+            out["votes_per_second"] = round(len(accepted) / span, 1)
+        else:
+            out["votes_per_second"] = 0.0
+        acks = [v["ack_ms"] if v["ack_ms"] is not None else math.inf for v in votes]
+        out["ack_p50_ms"], out["ack_p99_ms"] = ms(percentile(acks, 50)), ms(percentile(acks, 99))
+        out["ack_timeouts"] = refused.get("ack_timeout", 0)
+        out["client_voting"] = [r["client"] for r in raw["voted"]]
+        if "settled" in raw:
+            reports = raw["settled"]
+            reach = []
+            for k, vote in enumerate(accepted, start=1):
+                times = [r["last_phone"][k] if k < len(r["last_phone"]) else None for r in reports
+                         if r["phones"]]
+                reach.append(math.inf if any(t is None for t in times) else max(times) - vote["emit"])
+            out["last_phone_p50_ms"], out["last_phone_p99_ms"] = ms(percentile(reach, 50)), ms(percentile(reach, 99))
+            out["votes_never_on_every_phone"] = sum(1 for x in reach if math.isinf(x))
+            out["phones_connected_after_voting"] = sum(r["phones"] for r in reports)
+            out["phones_disconnected"] = sum(r["disconnected"] for r in reports)
+        if "stored" in raw:
+            stored = raw["stored"]
+            ids = set(stored["client_vote_ids"])
+            acked = {v["client_vote_id"] for v in accepted}
+            out["votes_stored"] = stored["total"]
+            out["stored_counts"] = stored["counts"]
+            out["acknowledged_not_stored"] = len(acked - ids)
+            out["stored_not_acknowledged"] = len(ids - acked)
+    if "final" in raw:
+        out["phones_with_exact_final_tally"] = sum(r["exact"] for r in raw["final"])
+        out["final_tally_wait_ms"] = round(max(r["waited_ms"] for r in raw["final"]), 1)
+        reasons: dict[str, int] = {}
+        for r in raw["final"]:
+            for reason, n in r["disconnected"].items():
+                reasons[reason] = reasons.get(reason, 0) + n
+        out["disconnect_reasons"] = reasons
+    return out
+
+
+# -- survey submissions ---------------------------------------------------------------------
+
+
+def run_residents(url: str, path: str, count: int, concurrency: int, block: int) -> dict:
+    config = {"url": url, "path": path, "body": {"answers": SURVEY_ANSWERS}, "count": count,
+              "concurrency": concurrency, "addressBlock": block, "timeoutMs": 60_000}
+    done = subprocess.run([node(), str(BENCH / "residents.mjs"), json.dumps(config)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=count * 60 / concurrency + 60)
+    if done.returncode:
+        raise HarnessError(f"residents.mjs failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout)
+
+
+def survey_figures(server: str, database: str, result: dict, stored: int, memory: TreeSampler) -> dict:
+    latencies = result["latencies_ms"]
+    acknowledged = len(latencies)
+    return {"server": server, "database": database, "responses": result["count"],
+            "seconds": round(result["seconds"], 2),
+            "responses_per_second": round(acknowledged / result["seconds"], 1) if result["seconds"] else None,
+            "p50_ms": ms(percentile(latencies, 50)), "p99_ms": ms(percentile(latencies, 99)),
+            "statuses": result["statuses"], "errors": result["errors"], "acknowledged": acknowledged,
+            "stored": stored, "acknowledged_not_stored": max(0, acknowledged - stored),
+            "memory_peak_mb": round(memory.peak / 2**20, 1), "client_cpu_cores": result["client_cpu_cores"]}
+
+
+def run_surveys(database: str, residents: int, concurrency: int, threads: int) -> list[dict]:
+    """Engage, then the bare view, on ``database`` (sqlite or postgresql)."""
+    rows = []
+    warmup = concurrency
+    with contextlib.ExitStack() as stack:
+        url = None
+        if database == "postgresql":
+            url, _ = stack.enter_context(postgres_database("engage_bench_hall"))
+        server = stack.enter_context(engage_server(threads, url))
+        base = server.base
+        token = requests.post(base + "/api/v1/auth/token", timeout=30,
+                              json={"email": "commissioner@example.org", "password": PASSWORD}).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        commission = next(c for c in requests.get(base + "/api/v1/commissions", headers=headers, timeout=30)
+                          .json()["commissions"] if c["title"] == "Rosehill Park improvements")
+        made = requests.post(f"{base}/api/v1/commissions/{commission['id']}/surveys", headers=headers, timeout=30,
+                             json={"title": "Hall bench survey", "step": commission["current_step"],
+                                   "questions": SURVEY_QUESTIONS})
+        if made.status_code != 201:
+            raise HarnessError(f"creating the survey: {made.status_code} {made.text[:500]}")
+        survey_id = made.json()["id"]
+        requests.post(f"{base}/api/v1/surveys/{survey_id}/open", headers=headers, timeout=30).raise_for_status()
+        path = f"/api/v1/surveys/{survey_id}/responses"
+        run_residents(base, path, warmup, concurrency, block=11)  # first requests load code and caches
+        sampler = TreeSampler(server.pid)
+        sampler.start()
+        try:
+            result = run_residents(base, path, residents, concurrency, block=10)
+        finally:
+            sampler.stop()
+        stored = query(server.database_url, "SELECT count(*) FROM survey_responses WHERE survey_id = ?",
+                       (survey_id,))[0][0] - warmup
+        rows.append(survey_figures("engage", database, result, stored, sampler))
+    with contextlib.ExitStack() as stack:
+        url = None
+        if database == "postgresql":
+            url, _ = stack.enter_context(postgres_database("engage_bench_bare"))
+        server = stack.enter_context(bare_server(url, threads))
+        path = "/api/v1/surveys/1/responses"
+        run_residents(server.base, path, warmup, concurrency, block=11)
+        sampler = TreeSampler(server.pid)
+        sampler.start()
+        try:
+            result = run_residents(server.base, path, residents, concurrency, block=10)
+        finally:
+            sampler.stop()
+        stored = requests.get(server.base + "/bench/count", timeout=30).json()["count"] - warmup
+        rows.append(survey_figures("bare", database, result, stored, sampler))
+    return rows
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+
+def ratio(a, b, digits: int = 2):
+    if a is None or b is None or b == 0:
+        return None
+    return round(a / b, digits)
+
+
+def poll_ratios(engage: dict, ceiling: dict) -> dict:
+    return {
+        "joined": ratio(engage.get("joined"), ceiling.get("joined")),
+        "votes_per_second": ratio(engage.get("votes_per_second"), ceiling.get("votes_per_second")),
+        "ack_p50": ratio(engage.get("ack_p50_ms"), ceiling.get("ack_p50_ms"), 1),
+        "ack_p99": ratio(engage.get("ack_p99_ms"), ceiling.get("ack_p99_ms"), 1),
+        "last_phone_p50": ratio(engage.get("last_phone_p50_ms"), ceiling.get("last_phone_p50_ms"), 1),
+        "last_phone_p99": ratio(engage.get("last_phone_p99_ms"), ceiling.get("last_phone_p99_ms"), 1),
+        "memory_peak": ratio(engage.get("memory_peak_mb"), ceiling.get("memory_peak_mb"), 1),
+    }
+
+
+def targets(engage: dict, ceiling: dict) -> list[tuple[str, bool | None, str]]:
+    """Issue 11's goals for 2,000 phones at 500 votes/s: (goal, met, the figures)."""
+    r = poll_ratios(engage, ceiling)
+    phones = engage["phones"]
+    lp99 = engage.get("last_phone_p99_ms")
+
+    def le(value, limit):
+        return None if value is None else value <= limit
+
+    return [
+        ("all phones join within 10 s, no error",
+         engage.get("joined") == phones and not engage.get("join_failures") and (engage.get("join_seconds") or 99) <= 10,
+         f"{engage.get('joined')} of {phones} in {engage.get('join_seconds')} s"),
+        ("votes/s at least 0.95 of the ceiling's", None if r["votes_per_second"] is None else r["votes_per_second"] >= 0.95,
+         f"{r['votes_per_second']}"),
+        ("ack p99 at most 3 x the ceiling's", le(r["ack_p99"], 3), f"{r['ack_p99']} x"),
+        ("vote to last phone p99 at most 1.5 x the ceiling's and under 1 s",
+         None if r["last_phone_p99"] is None else (r["last_phone_p99"] <= 1.5 and lp99 < 1000),
+         f"{r['last_phone_p99']} x, {fmt_ms(lp99)}"),
+        ("server memory at most 3 x the ceiling's", le(r["memory_peak"], 3), f"{r['memory_peak']} x"),
+        ("0 votes acknowledged and not stored", engage.get("acknowledged_not_stored") == 0,
+         f"{engage.get('acknowledged_not_stored')}"),
+        ("every phone's last tally equals the stored votes",
+         engage.get("phones_with_exact_final_tally") == engage.get("joined"),
+         f"{engage.get('phones_with_exact_final_tally')} of {engage.get('joined')}"),
+    ]
+
+
+def fmt_ms(value: float | None, never: str = "never") -> str:
+    if value is None:
+        return never
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
+
+
+def fmt(value, suffix: str = "") -> str:
+    return "–" if value is None else f"{value:,}{suffix}" if isinstance(value, int) else f"{value}{suffix}"
+
+
+def poll_row(f: dict) -> str:
+    name = "Engage (`engage.serve`, gthread, THREADS=" + str(f.get("threads")) + ")" if f["server"] == "engage" \
+        else "ceiling (python-socketio, gevent)"
+    failures = ", ".join(f"{n} {reason}" for reason, n in sorted(f.get("join_failures", {}).items()))
+    joined = fmt(f.get("joined")) + (f" ({failures})" if failures else "")
+    not_acked = f.get("votes_not_acknowledged") or {}
+    achieved = fmt(f.get("votes_per_second"))
+    if not_acked:
+        achieved += " (" + ", ".join(f"{n} {code}" for code, n in sorted(not_acked.items())) + ")"
+    never_ack = "> " + fmt_ms(f["limits"]["ack_timeout"] * 1000)
+    lost = f.get("acknowledged_not_stored")
+    exact = f.get("phones_with_exact_final_tally")
+    errors = " ⚠ " + "; ".join(e.splitlines()[0] for e in f["harness_errors"]) if f.get("harness_errors") else ""
+    return (f"| {f['phones']:,}, {f['rate_offered']:g} | {name} | {joined} | {fmt(f.get('join_seconds'), ' s')} "
+            f"| {achieved} | {fmt_ms(f.get('ack_p50_ms'), never_ack)} / {fmt_ms(f.get('ack_p99_ms'), never_ack)} "
+            f"| {fmt_ms(f.get('last_phone_p50_ms'))} / {fmt_ms(f.get('last_phone_p99_ms'))} "
+            f"| {fmt(f.get('memory_peak_mb'), ' MB')} | {fmt(f.get('server_cpu_cores_voting'))} "
+            f"| {fmt(f.get('votes_acknowledged'))} / {fmt(f.get('votes_stored'))} / {fmt(lost)} "
+            f"| {fmt(exact)} of {fmt(f.get('joined'))}{errors} |")
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, Node {m['node']} "
+             f"(socket.io-client {m['socket.io-client']}), gunicorn {m['gunicorn']}, SQLite {m['sqlite']}"
+             + (f", PostgreSQL {m['postgresql']}" if m.get("postgresql") else "")
+             + f"; load average at start {m['load_average_at_start']}; {m['date']}.", ""]
+    if results["polls"]:
+        lines += ["### Live polls: one vote per phone",
+                  "",
+                  "| phones, votes/s offered | server | phones joined | time to join | votes/s achieved "
+                  "| ack p50 / p99 | vote reaches the last phone p50 / p99 | server memory (peak RSS) "
+                  "| server CPU (cores, voting) | votes acked / stored / acked not stored "
+                  "| phones whose last tally = stored |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for scenario in results["polls"]:
+            transport = "" if scenario["transport"] == "websocket" else f" ({scenario['transport']})"
+            for kind in ("engage", "ceiling"):
+                if kind in scenario:
+                    lines.append(poll_row(scenario[kind]).replace(" |", transport + " |", 1) if transport
+                                 else poll_row(scenario[kind]))
+            r = scenario.get("ratios")
+            if r:
+                lines.append(f"| | **Engage ÷ ceiling** | {fmt(r['joined'])} | | {fmt(r['votes_per_second'])} "
+                             f"| {fmt(r['ack_p50'], '×')} / {fmt(r['ack_p99'], '×')} "
+                             f"| {fmt(r['last_phone_p50'], '×')} / {fmt(r['last_phone_p99'], '×')} "
+                             f"| {fmt(r['memory_peak'], '×')} | | | |")
+        for scenario in results["polls"]:
+            if scenario.get("targets"):
+                lines += ["", f"### Issue 11's goals at {scenario['phones']:,} phones, {scenario['rate']:g} votes/s",
+                          "", "| goal | met | measured |", "|---|---|---|"]
+                for goal, met, measured in scenario["targets"]:
+                    lines.append(f"| {goal} | {'–' if met is None else 'yes' if met else 'NO'} | {measured} |")
+    if results["surveys"]:
+        lines += ["", "### Survey submissions: 10 questions, each resident from its own address, "
+                      f"{results['settings']['survey_concurrency']} at a time", "",
+                  "| database | server | responses | responses/s | p50 | p99 | errors | acked / stored / acked not stored "
+                  "| server memory (peak RSS) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for group in results["surveys"]:
+            for f in group["rows"]:
+                bad = {k: v for k, v in f["statuses"].items() if not k.startswith("2")}
+                errors = sum(bad.values()) + sum(f["errors"].values())
+                name = "Engage (`engage.serve`)" if f["server"] == "engage" else "bare Flask view (`bench/bare_flask.py`)"
+                lines.append(f"| {f['database']} | {name} | {f['responses']:,} | {f['responses_per_second']} "
+                             f"| {fmt_ms(f['p50_ms'])} | {fmt_ms(f['p99_ms'])} | {errors} "
+                             f"| {f['acknowledged']} / {f['stored']} / {f['acknowledged_not_stored']} "
+                             f"| {f['memory_peak_mb']} MB |")
+            r = group["ratios"]
+            lines.append(f"| | **Engage ÷ bare** | | {fmt(r['responses_per_second'])} | {fmt(r['p50'], '×')} "
+                         f"| {fmt(r['p99'], '×')} | | | {fmt(r['memory_peak'], '×')} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phones", type=int, help="phones in the room (one scenario; default: the default set)")
+    parser.add_argument("--rate", type=float, default=200, help="votes a second offered (with --phones)")
+    parser.add_argument("--transport", choices=("websocket", "polling"), default="websocket")
+    parser.add_argument("--servers", default="engage,ceiling", help="which servers to run: engage,ceiling")
+    parser.add_argument("--client-processes", type=int, help="Node processes of phones (default 1; 2 from 1,000)")
+    parser.add_argument("--join-rate", type=float, default=500, help="phones starting to join each second")
+    parser.add_argument("--join-timeout", type=float, default=15, help="seconds a phone tries to join")
+    parser.add_argument("--ack-timeout", type=float, default=60, help="seconds a phone waits for a vote's ack")
+    parser.add_argument("--no-deflate", action="store_true",
+                        help="phones do not offer permessage-deflate (browsers and Node's ws do by default)")
+    parser.add_argument("--ceiling-server", choices=("gunicorn", "pywsgi"), default="gunicorn",
+                        help="the ceiling's HTTP server: gunicorn's gevent worker, or gevent's pywsgi")
+    parser.add_argument("--ceiling-accepts-deflate", action="store_true",
+                        help="the ceiling accepts permessage-deflate as Engage does (it declines by default)")
+    parser.add_argument("--postgres", action="store_true", help="survey submissions on PostgreSQL as well")
+    parser.add_argument("--no-surveys", action="store_true")
+    parser.add_argument("--only-surveys", action="store_true")
+    parser.add_argument("--residents", type=int, default=2000)
+    parser.add_argument("--survey-concurrency", type=int, default=16)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    scenarios = [] if args.only_surveys else (
+        [(args.phones, args.rate, args.transport)] if args.phones else DEFAULT_SCENARIOS)
+    servers = [s for s in ("engage", "ceiling") if s in args.servers.split(",")]
+    started = time.monotonic()
+    results = {"machine": machine_facts(), "command": " ".join(["python", "bench/hall.py", *(argv or sys.argv[1:])]),
+               "settings": {"deflate": not args.no_deflate, "ceiling_server": args.ceiling_server,
+                            "ceiling_accepts_deflate": args.ceiling_accepts_deflate,
+                            "join_rate": args.join_rate, "join_timeout_s": args.join_timeout,
+                            "ack_timeout_s": args.ack_timeout, "residents": args.residents,
+                            "survey_concurrency": args.survey_concurrency, "survey_threads": 64},
+               "polls": [], "surveys": []}
+    for phones, rate, transport in scenarios:
+        scenario: dict = {"phones": phones, "rate": rate, "transport": transport}
+        for kind in servers:
+            print(f"{phones} phones, {rate:g} votes/s, {transport}: {kind}...", file=sys.stderr, flush=True)
+            try:
+                scenario[kind] = run_poll(kind, phones, rate, transport, client_processes=args.client_processes,
+                                          join_rate=args.join_rate, join_timeout=args.join_timeout,
+                                          ack_timeout=args.ack_timeout, deflate=not args.no_deflate,
+                                          ceiling=args.ceiling_server,
+                                          ceiling_deflate=args.ceiling_accepts_deflate)
+            except HarnessError as exc:
+                scenario[kind] = {"server": kind, "phones": phones, "rate_offered": rate, "transport": transport,
+                                  "harness_errors": [str(exc)[:2000]], "limits": {"ack_timeout": args.ack_timeout}}
+            for error in scenario[kind].get("harness_errors", []):
+                print(f"  {kind}: {error}", file=sys.stderr)
+        if "engage" in scenario and "ceiling" in scenario:
+            scenario["ratios"] = poll_ratios(scenario["engage"], scenario["ceiling"])
+            if phones >= 2000 and rate >= 500 and transport == "websocket":
+                scenario["targets"] = targets(scenario["engage"], scenario["ceiling"])
+        results["polls"].append(scenario)
+    if not args.no_surveys:
+        for database in ["sqlite"] + (["postgresql"] if args.postgres else []):
+            print(f"survey submissions on {database}...", file=sys.stderr, flush=True)
+            if database == "postgresql":
+                import psycopg
+
+                with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+                    results["machine"]["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+            rows = run_surveys(database, args.residents, args.survey_concurrency, 64)
+            engage, bare = rows
+            results["surveys"].append({"database": database, "rows": rows, "ratios": {
+                "responses_per_second": ratio(engage["responses_per_second"], bare["responses_per_second"]),
+                "p50": ratio(engage["p50_ms"], bare["p50_ms"], 1), "p99": ratio(engage["p99_ms"], bare["p99_ms"], 1),
+                "memory_peak": ratio(engage["memory_peak_mb"], bare["memory_peak_mb"], 1)}})
+    results["seconds"] = round(time.monotonic() - started)
+    print(markdown(results))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\n(every figure in {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}; "
+          f"{results['seconds']} s)")
+    lost = [f for s in results["polls"] for f in (s.get("engage"), s.get("ceiling")) if f and f.get("acknowledged_not_stored")]
+    lost += [f for g in results["surveys"] for f in g["rows"] if f["acknowledged_not_stored"]]
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
