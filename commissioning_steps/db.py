@@ -127,8 +127,15 @@ class Store:
         self.read_factory = make_session_factory(self.engine, bus=self.bus)
         self.write_factory = make_session_factory(self.engine, write=True, bus=self.bus)
 
-    def session(self, write: bool = False) -> Session:
-        return (self.write_factory if write else self.read_factory)()
+    def session(self, write: bool = False, bus: EventBus | None = None) -> Session:
+        """A new session; ``bus`` hands its committed events to another bus than the store's
+        (a writer that commits in one thread and dispatches in another collects them so)."""
+        factory = self.write_factory if write else self.read_factory
+        if bus is None:
+            return factory()
+        from .events import BUS_INFO
+
+        return factory(info={BUS_INFO: bus})
 
     def dispose(self) -> None:
         self.engine.dispose()

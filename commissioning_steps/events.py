@@ -31,6 +31,8 @@ BUS_INFO = "engage.bus"
 @dataclasses.dataclass(frozen=True)
 class DomainEvent:
     name: ClassVar[str] = "event"
+    #: False for high-rate internal signals: dispatched on the bus after commit, never stored.
+    stored: ClassVar[bool] = True
     commission_id: int | None
 
     def payload(self) -> dict[str, Any]:
@@ -161,8 +163,10 @@ class EventBus:
 
 
 def publish(session: Session, evt: DomainEvent) -> None:
-    """Store the event and queue it for the subscribers once ``session`` commits."""
-    session.add(StoredEvent(name=evt.name, commission_id=evt.commission_id, payload=evt.payload()))
+    """Store the event and queue it for the subscribers once ``session`` commits (an
+    internal signal, ``stored = False``, is only queued)."""
+    if evt.stored:
+        session.add(StoredEvent(name=evt.name, commission_id=evt.commission_id, payload=evt.payload()))
     session.info.setdefault(_PENDING, []).append(evt)
 
 

@@ -73,7 +73,10 @@ class Config:
     LIVE_MAX_EVENT_BYTES = 16 * 1024
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
-    LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster by hand
+    LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster (and vote writer) by hand
+    # permessage-deflate on live poll WebSockets: off, it costs each phone a zlib context for
+    # messages of a few hundred bytes (engage/realtime/transport.py)
+    LIVE_WEBSOCKET_COMPRESSION = _flag("LIVE_WEBSOCKET_COMPRESSION", False)
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()

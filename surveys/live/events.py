@@ -123,7 +123,11 @@ class ResultsChanged(DomainEvent):
 
 @dataclasses.dataclass(frozen=True)
 class VoteCast(ResultsChanged):
+    """Internal signal: votes on a question were stored (never stored itself: one row per vote
+    that nothing reads was most of a vote's cost; the question's close carries the count)."""
+
     name: ClassVar[str] = "vote.cast"
+    stored: ClassVar[bool] = False
 
 
 @dataclasses.dataclass(frozen=True)
