@@ -44,17 +44,41 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
-    # WAL lets residents' reads carry on while one writer commits; foreign keys are off by
-    # default in SQLite; busy_timeout turns momentary write contention into a short wait.
-    # isolation_level=None hands BEGIN to ``_sqlite_begin`` below.
-    dbapi_connection.isolation_level = None
-    cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+#: SQLite's ``synchronous`` setting: FULL puts every commit on disk (the WAL is synced) before
+#: the commit returns, so nothing acknowledged (a survey response, a vote) is lost to a power cut;
+#: NORMAL (the tests' choice, for speed) survives a crash of the process but not of the machine.
+SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+
+
+def _sqlite_connect_with(synchronous: str):
+    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+        raise ValueError("SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
+
+    def on_connect(dbapi_connection, _record) -> None:
+        # WAL lets residents' reads carry on while one writer commits; foreign keys are off by
+        # default in SQLite; busy_timeout turns momentary write contention into a short wait.
+        # isolation_level=None hands BEGIN to ``_sqlite_begin`` below.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.close()
+    return on_connect
+
+
+def _committing_in(run: Callable[[Callable[[], None]], None]):
+    """A ``sqlite3.Connection`` whose commit (where SQLite syncs the disk) is handed to ``run``:
+    the gevent server runs it in a native thread, so one commit's ``fsync`` does not stop every
+    other connection's greenlet (the GIL is released while SQLite waits for the disk)."""
+    import sqlite3
+
+    class Connection(sqlite3.Connection):
+        def commit(self) -> None:
+            run(super().commit)
+
+    return Connection
 
 
 def _sqlite_begin(conn) -> None:
@@ -77,16 +101,21 @@ def _owner_only(path: str):
     return on_connect
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, synchronous: str | None = None,
+                commit_in: Callable[[Callable[[], None]], None] | None = None, **kwargs) -> Engine:
+    """The engine for ``url``. On SQLite: WAL, ``synchronous`` (default ``SQLITE_SYNCHRONOUS``),
+    and, with ``commit_in``, commits run by that function (the gevent server's thread pool)."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
         path = url.removeprefix("sqlite:///")
         if not os.path.exists(path):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # created private, never world-readable
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False},
-                               hide_parameters=True, **kwargs)
-        event.listen(engine, "connect", _sqlite_connect)
+        connect_args: dict[str, Any] = {"timeout": 10, "check_same_thread": False}
+        if commit_in is not None:
+            connect_args["factory"] = _committing_in(commit_in)
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect_with(synchronous or SQLITE_SYNCHRONOUS))
         event.listen(engine, "begin", _sqlite_begin)
         if url.startswith("sqlite:///") and ":memory:" not in url:
             event.listen(engine, "connect", _owner_only(url.removeprefix("sqlite:///")))
@@ -118,12 +147,13 @@ class Store:
     make their own, with no Flask in sight.
     """
 
-    def __init__(self, url: str, bus: EventBus | None = None) -> None:
+    def __init__(self, url: str, bus: EventBus | None = None, *, synchronous: str | None = None,
+                 commit_in: Callable[[Callable[[], None]], None] | None = None) -> None:
         from .events import EventBus
 
         self.url = url
         self.bus = bus if bus is not None else EventBus()
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, synchronous=synchronous, commit_in=commit_in)
         self.read_factory = make_session_factory(self.engine, bus=self.bus)
         self.write_factory = make_session_factory(self.engine, write=True, bus=self.bus)
 

@@ -44,6 +44,8 @@ class Config:
     ENV_NAME = "development"
     TESTING = False
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'engage.sqlite3'}"
+    # SQLite only: FULL (every acknowledged commit on disk before the answer) or NORMAL
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
     LOAD_DEMO_DATA = True
@@ -110,6 +112,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; never used outside them
     RATE_LIMITS_ENABLED = False  # one test client is "every resident"; limit tests turn it on
+    SQLITE_SYNCHRONOUS = "NORMAL"  # test databases need not survive a power cut; an fsync a commit is slow
 
     def __init__(self) -> None:
         from commissioning_steps.checkpoint_signing import generate_private_key_pem

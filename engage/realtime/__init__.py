@@ -17,7 +17,6 @@ from flask import Flask, current_app
 
 from commissioning_steps.db import Store
 
-from .. import green
 from ..extensions import socketio_of
 from .broadcaster import Broadcaster
 from .presenter import PresenterNamespace
@@ -43,19 +42,9 @@ def init_app(app: Flask) -> None:
 
 
 def _vote_writer(app: Flask, socketio, store: Store) -> VoteWriter:
-    """The app's one writer of votes (``vote_writer``). Under gevent on SQLite it commits in a
-    native thread of gevent's pool, on an engine of its own, so the hub never waits for a disk."""
-    offload, write_store = None, None
-    if green.patched() and store.url.startswith("sqlite"):
-        import gevent
-
-        def offload(fn, *args):
-            return gevent.get_hub().threadpool.apply(fn, args)
-
-        write_store = Store(store.url)
-    options = {"offload": offload} if offload else {}
-    return VoteWriter(store, store.bus, start_task=socketio.start_background_task,
-                      loop=app.config["LIVE_BROADCAST_LOOP"], write_store=write_store, **options)
+    """The app's one writer of votes (``vote_writer``): a task of this app's Socket.IO server (a
+    greenlet under gevent), started with the first vote."""
+    return VoteWriter(store, start_task=socketio.start_background_task, loop=app.config["LIVE_BROADCAST_LOOP"])
 
 
 def broadcaster() -> Broadcaster:

@@ -42,6 +42,8 @@ class Joined:
 
 
 class ResidentNamespace(EventNamespace):
+    light_events = True  # a vote is an event: no URL matching or cookie session per event
+
     def __init__(self, broadcaster: Broadcaster, writer: VoteWriter) -> None:
         super().__init__(LIVE)
         self.broadcaster = broadcaster

@@ -14,10 +14,12 @@ a close that commits between two batches refuses every vote of the later one. A 
 fails as a whole (a constraint another process got to first, a lost connection) is written
 again vote by vote, so one bad vote never sinks the others.
 
-Under gevent on SQLite the batch runs in a native thread from gevent's pool, with an engine of
-its own, so SQLite's commit (an ``fsync`` with ``synchronous=FULL``) never blocks the hub and
-every other phone; its events are collected there and dispatched back in the hub, where the
-broadcaster lives. On PostgreSQL psycopg waits cooperatively and the batch runs in the task.
+Under gevent the task is a greenlet in the hub, like everything else: its statements are few
+and quick, and SQLite's commit (an ``fsync`` with ``synchronous=FULL``) runs in a native thread
+of gevent's pool (``commissioning_steps.db.make_engine``'s ``commit_in``), so the disk never
+holds up the other phones. (The whole batch in a native thread was tried first: it then
+competed with the hub for the GIL at every statement, and a batch of 20 votes took 50-400 ms.)
+On PostgreSQL psycopg waits for the server cooperatively.
 
 With ``loop=False`` (handler tests, which drive everything by hand) ``submit`` writes at once, a
 batch of one, in the caller.
@@ -32,7 +34,6 @@ from contextlib import closing
 from typing import Any
 
 from commissioning_steps.db import Store
-from commissioning_steps.events import DomainEvent, EventBus
 from surveys.live import voting
 from surveys.live.voting import Ballot, BallotResult
 
@@ -49,17 +50,6 @@ class WriteFailed(RuntimeError):
     """A vote that could not be written, even on its own (the handler answers server_error)."""
 
 
-class _Collected(EventBus):
-    """A bus that keeps what it is handed, to dispatch it later in another thread."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[DomainEvent] = []
-
-    def dispatch(self, evt: DomainEvent) -> None:
-        self.events.append(evt)
-
-
 class _Job:
     __slots__ = ("ballot", "result", "done")
 
@@ -69,19 +59,12 @@ class _Job:
         self.done = threading.Event()
 
 
-def _direct(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
-
-
 class VoteWriter:
-    def __init__(self, store: Store, bus: EventBus, *, start_task: Callable[[Callable[[], None]], Any] | None = None,
-                 loop: bool = True, offload: Callable[..., Any] = _direct, write_store: Store | None = None,
-                 max_batch: int = MAX_BATCH) -> None:
-        self.store = write_store or store
-        self.bus = bus
+    def __init__(self, store: Store, *, start_task: Callable[[Callable[[], None]], Any] | None = None,
+                 loop: bool = True, max_batch: int = MAX_BATCH) -> None:
+        self.store = store
         self.start_task = start_task or (lambda fn: threading.Thread(target=fn, daemon=True).start())
         self.loop_enabled = loop
-        self.offload = offload
         self.max_batch = max_batch
         self.queue: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
@@ -152,33 +135,29 @@ class VoteWriter:
     # -- writing ----------------------------------------------------------------------------
 
     def write(self, ballots: list[Ballot]) -> list[BallotResult | WriteFailed]:
-        """Store ``ballots`` in one transaction (or, if that fails, one by one); dispatch the
-        events of what was stored on the app's bus; one result per ballot, in order."""
+        """Store ``ballots`` in one transaction (or, if that fails, one by one); one result per
+        ballot, in order. What was stored reaches the broadcaster through the app's event bus,
+        after the commit."""
         try:
-            results, events = self.offload(self._commit, ballots)
+            return self._commit(ballots)
         except Exception:  # noqa: BLE001 - try each on its own so one bad vote sinks no other
             if len(ballots) == 1:
                 log.exception("a vote could not be stored")
                 return [WriteFailed("the vote could not be stored")]
             log.warning("a batch of %s votes failed as a whole; storing them one by one", len(ballots),
                         exc_info=True)
-            results, events = [], []
-            for ballot in ballots:
-                try:
-                    one, evts = self.offload(self._commit, [ballot])
-                except Exception:  # noqa: BLE001
-                    log.exception("a vote could not be stored")
-                    one, evts = [WriteFailed("the vote could not be stored")], []
-                results += one
-                events += evts
-        for evt in events:
-            self.bus.dispatch(evt)
+        results: list[BallotResult | WriteFailed] = []
+        for ballot in ballots:
+            try:
+                results += self._commit([ballot])
+            except Exception:  # noqa: BLE001
+                log.exception("a vote could not be stored")
+                results.append(WriteFailed("the vote could not be stored"))
         return results
 
-    def _commit(self, ballots: list[Ballot]) -> tuple[list[BallotResult], list[DomainEvent]]:
-        collected = _Collected()
-        with closing(self.store.session(write=True, bus=collected)) as db:
+    def _commit(self, ballots: list[Ballot]) -> list[BallotResult]:
+        with closing(self.store.session(write=True)) as db:
             results = voting.cast_votes(db, ballots)
         self.batches += 1
         self.votes += len(ballots)
-        return results, collected.events
+        return results
