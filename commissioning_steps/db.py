@@ -68,25 +68,92 @@ def _sqlite_connect_with(synchronous: str):
     return on_connect
 
 
-def _committing_in(run: Callable[[Callable[[], None]], None]):
-    """A ``sqlite3.Connection`` whose commit (where SQLite syncs the disk) is handed to ``run``:
-    the gevent server runs it in a native thread, so one commit's ``fsync`` does not stop every
-    other connection's greenlet (the GIL is released while SQLite waits for the disk)."""
+#: How long a write transaction waits for the database (SQLite's busy_timeout, and the same for
+#: the in-process gate below), in seconds.
+WRITE_WAIT = 10.0
+
+
+class _WriteGate:
+    """SQLite has one writer at a time. Within a process, write transactions queue here, on a
+    lock that waits the way the server waits (a greenlet under gevent, a thread otherwise),
+    rather than inside SQLite's busy handler, which sleeps in C: under gevent that stalls every
+    greenlet, including the one holding the lock, if it has yielded (a commit handed to the
+    thread pool does), and the process stops for the whole busy timeout. Between processes
+    SQLite's own busy timeout still arbitrates."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+
+    def enter(self, connection) -> None:
+        if getattr(connection, "_engage_gate", None) is not None:
+            return
+        if not self._lock.acquire(timeout=WRITE_WAIT):
+            import sqlite3
+
+            raise sqlite3.OperationalError("database is locked (waited for this process's other writers)")
+        connection._engage_gate = self
+
+    @staticmethod
+    def leave(connection) -> None:
+        gate = getattr(connection, "_engage_gate", None)
+        if gate is not None:
+            connection._engage_gate = None
+            gate._lock.release()
+
+
+def _sqlite_connection_class(commit_in: Callable[[Callable[[], None]], None] | None):
+    """``sqlite3.Connection`` that leaves the write gate when its transaction ends, and whose
+    commit (where SQLite syncs the disk) is handed to ``commit_in`` when given: the gevent
+    server runs it in a native thread, so one commit's ``fsync`` does not stop every other
+    greenlet (the GIL is released while SQLite waits for the disk)."""
     import sqlite3
 
     class Connection(sqlite3.Connection):
+        _engage_gate = None
+
         def commit(self) -> None:
-            run(super().commit)
+            try:
+                if commit_in is not None and self._engage_gate is not None:
+                    commit_in(super().commit)
+                else:
+                    super().commit()
+            finally:
+                _WriteGate.leave(self)
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                _WriteGate.leave(self)
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                _WriteGate.leave(self)
 
     return Connection
 
 
-def _sqlite_begin(conn) -> None:
-    # A write transaction that reads first (the evidence head, an existing vote) must hold the
-    # write lock from its first statement: a deferred one could read a snapshot that another
-    # writer then changes, and SQLite would refuse its write outright instead of waiting.
-    immediate = conn.get_execution_options().get("engage_write")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+def _sqlite_begin_with(gate: _WriteGate):
+    def begin(conn) -> None:
+        # A write transaction that reads first (the evidence head, an existing vote) must hold the
+        # write lock from its first statement: a deferred one could read a snapshot that another
+        # writer then changes, and SQLite would refuse its write outright instead of waiting.
+        immediate = conn.get_execution_options().get("engage_write")
+        if not immediate:
+            conn.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = conn.connection.dbapi_connection
+        gate.enter(dbapi_connection)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _WriteGate.leave(dbapi_connection)
+            raise
+    return begin
 
 
 def _owner_only(path: str):
@@ -104,19 +171,19 @@ def _owner_only(path: str):
 def make_engine(url: str, *, synchronous: str | None = None,
                 commit_in: Callable[[Callable[[], None]], None] | None = None, **kwargs) -> Engine:
     """The engine for ``url``. On SQLite: WAL, ``synchronous`` (default ``SQLITE_SYNCHRONOUS``),
-    and, with ``commit_in``, commits run by that function (the gevent server's thread pool)."""
+    write transactions queued on the engine's write gate, and, with ``commit_in``, commits run by
+    that function (the gevent server's thread pool)."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
         path = url.removeprefix("sqlite:///")
         if not os.path.exists(path):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # created private, never world-readable
     if url.startswith("sqlite"):
-        connect_args: dict[str, Any] = {"timeout": 10, "check_same_thread": False}
-        if commit_in is not None:
-            connect_args["factory"] = _committing_in(commit_in)
+        connect_args: dict[str, Any] = {"timeout": WRITE_WAIT, "check_same_thread": False,
+                                        "factory": _sqlite_connection_class(commit_in)}
         engine = create_engine(url, connect_args=connect_args, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _sqlite_connect_with(synchronous or SQLITE_SYNCHRONOUS))
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin_with(_WriteGate()))
         if url.startswith("sqlite:///") and ":memory:" not in url:
             event.listen(engine, "connect", _owner_only(url.removeprefix("sqlite:///")))
         return engine
