@@ -44,25 +44,116 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
-    # WAL lets residents' reads carry on while one writer commits; foreign keys are off by
-    # default in SQLite; busy_timeout turns momentary write contention into a short wait.
-    # isolation_level=None hands BEGIN to ``_sqlite_begin`` below.
-    dbapi_connection.isolation_level = None
-    cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+#: SQLite's ``synchronous`` setting: FULL puts every commit on disk (the WAL is synced) before
+#: the commit returns, so nothing acknowledged (a survey response, a vote) is lost to a power cut;
+#: NORMAL (the tests' choice, for speed) survives a crash of the process but not of the machine.
+SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
 
 
-def _sqlite_begin(conn) -> None:
-    # A write transaction that reads first (the evidence head, an existing vote) must hold the
-    # write lock from its first statement: a deferred one could read a snapshot that another
-    # writer then changes, and SQLite would refuse its write outright instead of waiting.
-    immediate = conn.get_execution_options().get("engage_write")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+def _sqlite_connect_with(synchronous: str):
+    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+        raise ValueError("SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
+
+    def on_connect(dbapi_connection, _record) -> None:
+        # WAL lets residents' reads carry on while one writer commits; foreign keys are off by
+        # default in SQLite; busy_timeout turns momentary write contention into a short wait.
+        # isolation_level=None hands BEGIN to ``_sqlite_begin`` below.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.close()
+    return on_connect
+
+
+#: How long a write transaction waits for the database (SQLite's busy_timeout, and the same for
+#: the in-process gate below), in seconds.
+WRITE_WAIT = 10.0
+
+
+class _WriteGate:
+    """SQLite has one writer at a time. Within a process, write transactions queue here, on a
+    lock that waits the way the server waits (a greenlet under gevent, a thread otherwise),
+    rather than inside SQLite's busy handler, which sleeps in C: under gevent that stalls every
+    greenlet, including the one holding the lock, if it has yielded (a commit handed to the
+    thread pool does), and the process stops for the whole busy timeout. Between processes
+    SQLite's own busy timeout still arbitrates."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+
+    def enter(self, connection) -> None:
+        if getattr(connection, "_engage_gate", None) is not None:
+            return
+        if not self._lock.acquire(timeout=WRITE_WAIT):
+            import sqlite3
+
+            raise sqlite3.OperationalError("database is locked (waited for this process's other writers)")
+        connection._engage_gate = self
+
+    @staticmethod
+    def leave(connection) -> None:
+        gate = getattr(connection, "_engage_gate", None)
+        if gate is not None:
+            connection._engage_gate = None
+            gate._lock.release()
+
+
+def _sqlite_connection_class(commit_in: Callable[[Callable[[], None]], None] | None):
+    """``sqlite3.Connection`` that leaves the write gate when its transaction ends, and whose
+    commit (where SQLite syncs the disk) is handed to ``commit_in`` when given: the gevent
+    server runs it in a native thread, so one commit's ``fsync`` does not stop every other
+    greenlet (the GIL is released while SQLite waits for the disk)."""
+    import sqlite3
+
+    class Connection(sqlite3.Connection):
+        _engage_gate = None
+
+        def commit(self) -> None:
+            try:
+                if commit_in is not None and self._engage_gate is not None:
+                    commit_in(super().commit)
+                else:
+                    super().commit()
+            finally:
+                _WriteGate.leave(self)
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                _WriteGate.leave(self)
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                _WriteGate.leave(self)
+
+    return Connection
+
+
+def _sqlite_begin_with(gate: _WriteGate):
+    def begin(conn) -> None:
+        # A write transaction that reads first (the evidence head, an existing vote) must hold the
+        # write lock from its first statement: a deferred one could read a snapshot that another
+        # writer then changes, and SQLite would refuse its write outright instead of waiting.
+        immediate = conn.get_execution_options().get("engage_write")
+        if not immediate:
+            conn.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = conn.connection.dbapi_connection
+        gate.enter(dbapi_connection)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _WriteGate.leave(dbapi_connection)
+            raise
+    return begin
 
 
 def _owner_only(path: str):
@@ -77,17 +168,22 @@ def _owner_only(path: str):
     return on_connect
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, synchronous: str | None = None,
+                commit_in: Callable[[Callable[[], None]], None] | None = None, **kwargs) -> Engine:
+    """The engine for ``url``. On SQLite: WAL, ``synchronous`` (default ``SQLITE_SYNCHRONOUS``),
+    write transactions queued on the engine's write gate, and, with ``commit_in``, commits run by
+    that function (the gevent server's thread pool)."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
         path = url.removeprefix("sqlite:///")
         if not os.path.exists(path):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # created private, never world-readable
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False},
-                               hide_parameters=True, **kwargs)
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+        connect_args: dict[str, Any] = {"timeout": WRITE_WAIT, "check_same_thread": False,
+                                        "factory": _sqlite_connection_class(commit_in)}
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect_with(synchronous or SQLITE_SYNCHRONOUS))
+        event.listen(engine, "begin", _sqlite_begin_with(_WriteGate()))
         if url.startswith("sqlite:///") and ":memory:" not in url:
             event.listen(engine, "connect", _owner_only(url.removeprefix("sqlite:///")))
         return engine
@@ -118,17 +214,25 @@ class Store:
     make their own, with no Flask in sight.
     """
 
-    def __init__(self, url: str, bus: EventBus | None = None) -> None:
+    def __init__(self, url: str, bus: EventBus | None = None, *, synchronous: str | None = None,
+                 commit_in: Callable[[Callable[[], None]], None] | None = None) -> None:
         from .events import EventBus
 
         self.url = url
         self.bus = bus if bus is not None else EventBus()
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, synchronous=synchronous, commit_in=commit_in)
         self.read_factory = make_session_factory(self.engine, bus=self.bus)
         self.write_factory = make_session_factory(self.engine, write=True, bus=self.bus)
 
-    def session(self, write: bool = False) -> Session:
-        return (self.write_factory if write else self.read_factory)()
+    def session(self, write: bool = False, bus: EventBus | None = None) -> Session:
+        """A new session; ``bus`` hands its committed events to another bus than the store's
+        (a writer that commits in one thread and dispatches in another collects them so)."""
+        factory = self.write_factory if write else self.read_factory
+        if bus is None:
+            return factory()
+        from .events import BUS_INFO
+
+        return factory(info={BUS_INFO: bus})
 
     def dispose(self) -> None:
         self.engine.dispose()

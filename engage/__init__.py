@@ -7,6 +7,8 @@ pages, the REST API and Socket.IO. The scheduler is started by the serving proce
 """
 from __future__ import annotations
 
+from . import green  # noqa: F401 - first: the gevent server monkey-patches before any import (green.py)
+
 import logging
 from typing import Any, Mapping
 
@@ -96,7 +98,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # One Socket.IO server per app, kept in ``app.extensions["socketio"]`` (``socketio_of``).
     SocketIO(
         app,
-        async_mode="threading",
+        async_mode=green.async_mode(),  # gevent in the gevent server, threads everywhere else
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         logger=False,

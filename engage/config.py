@@ -44,6 +44,8 @@ class Config:
     ENV_NAME = "development"
     TESTING = False
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'engage.sqlite3'}"
+    # SQLite only: FULL (every acknowledged commit on disk before the answer) or NORMAL
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
     LOAD_DEMO_DATA = True
@@ -76,7 +78,10 @@ class Config:
     LIVE_MAX_EVENT_BYTES = 16 * 1024
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
-    LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster by hand
+    LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster (and vote writer) by hand
+    # permessage-deflate on live poll WebSockets: off, it costs each phone a zlib context for
+    # messages of a few hundred bytes (engage/realtime/transport.py)
+    LIVE_WEBSOCKET_COMPRESSION = _flag("LIVE_WEBSOCKET_COMPRESSION", False)
     # Outbound webhooks (docs/webhooks.md): how often the scheduler dispatches the outbox and
     # sends what is due.
     WEBHOOK_JOB_SECONDS = int(os.environ.get("WEBHOOK_JOB_SECONDS", "5"))
@@ -117,6 +122,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; never used outside them
     RATE_LIMITS_ENABLED = False  # one test client is "every resident"; limit tests turn it on
+    SQLITE_SYNCHRONOUS = "NORMAL"  # test databases need not survive a power cut; an fsync a commit is slow
 
     def __init__(self) -> None:
         from commissioning_steps.checkpoint_signing import generate_private_key_pem

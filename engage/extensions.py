@@ -16,6 +16,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
 
 from commissioning_steps.db import Store, is_write_session
+
+from . import green
 from commissioning_steps.events import EventBus
 
 login_manager = LoginManager()
@@ -29,9 +31,21 @@ class Database(Store):
     (``app.extensions["engage.db"]``), so two apps in one process share none of them."""
 
     def __init__(self, app: Flask) -> None:
-        super().__init__(app.config["DATABASE_URL"], bus=EventBus())
+        super().__init__(app.config["DATABASE_URL"], bus=EventBus(), synchronous=app.config.get("SQLITE_SYNCHRONOUS"),
+                         commit_in=_thread_pool() if green.patched() else None)
         app.extensions["engage.db"] = self
         app.teardown_appcontext(_close_session)
+
+
+def _thread_pool():
+    """Under gevent: run a SQLite commit (its ``fsync``) in a native thread of gevent's pool, so
+    the other greenlets carry on meanwhile (``commissioning_steps.db.make_engine``)."""
+    import gevent
+
+    def run(commit) -> None:
+        gevent.get_hub().threadpool.apply(commit)
+
+    return run
 
 
 class ReadSessionOpen(RuntimeError):

@@ -15,22 +15,36 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from commissioning_steps.db import Store
+
 from ..extensions import socketio_of
 from .broadcaster import Broadcaster
 from .presenter import PresenterNamespace
 from .resident import ResidentNamespace
-from .transport import PollingBodyLimit
+from .transport import NoWebSocketCompression, PollingBodyLimit
+from .vote_writer import VoteWriter
 
 
 def init_app(app: Flask) -> None:
     socketio = socketio_of(app)
-    broadcaster = Broadcaster(app, socketio, app.extensions["engage.db"].bus,
+    store = app.extensions["engage.db"]
+    broadcaster = Broadcaster(app, socketio, store.bus,
                               interval=app.config["LIVE_BROADCAST_INTERVAL"], loop=app.config["LIVE_BROADCAST_LOOP"])
     broadcaster.subscribe()
     app.extensions["engage.live"] = broadcaster
-    socketio.on_namespace(ResidentNamespace(broadcaster))
+    writer = _vote_writer(app, socketio, store)
+    app.extensions["engage.live_votes"] = writer
+    socketio.on_namespace(ResidentNamespace(broadcaster, writer))
     socketio.on_namespace(PresenterNamespace(broadcaster))
     app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])
+    if not app.config["LIVE_WEBSOCKET_COMPRESSION"]:
+        app.wsgi_app = NoWebSocketCompression(app.wsgi_app)
+
+
+def _vote_writer(app: Flask, socketio, store: Store) -> VoteWriter:
+    """The app's one writer of votes (``vote_writer``): a task of this app's Socket.IO server (a
+    greenlet under gevent), started with the first vote."""
+    return VoteWriter(store, start_task=socketio.start_background_task, loop=app.config["LIVE_BROADCAST_LOOP"])
 
 
 def broadcaster() -> Broadcaster:

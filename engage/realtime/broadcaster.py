@@ -36,7 +36,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from commissioning_steps.events import DomainEvent, EventBus
-from surveys.live import presence, views
+from surveys.live import presence, results, views
 from surveys.live.events import (
     QUESTION_EVENTS, RESULT_EVENTS, SESSION_END_EVENTS, LiveQuestionClosed, LiveSessionDeleted,
 )
@@ -82,6 +82,8 @@ class Broadcaster:
         self.clock = clock
         self.process = _process_name()
         self.coalescer: TallyCoalescer[tuple[int, int]] = TallyCoalescer(interval, clock=clock)
+        #: Tallies by seq, shared by every join acknowledgement and broadcast of this app.
+        self.tallies = results.TallyCache()
         self.connected = ConnectedParticipants()
         self._watchers: dict[str, int] = {}  # presenter sid -> session id
         self._presence_dirty: set[int] = set()
@@ -209,7 +211,7 @@ class Broadcaster:
 
     def _results(self, db, live: LiveSession, question_id: int) -> list[tuple[str, str, str, dict]]:
         """(namespace, room, event, payload) for a question's results, following the hiding rule."""
-        shown = views.results_for(db, live, db.get(LiveQuestion, question_id))
+        shown = views.results_for(db, live, db.get(LiveQuestion, question_id), tallies=self.tallies)
         messages = []
         for namespace, room_of, audience in _AUDIENCES:
             for event in ("tally", "entries"):

@@ -2,7 +2,8 @@
 
 Each handler is thin: who is this (the socket's join, the participant token), is this within
 the rate limit, load the payload with a schema, call one service (which commits), acknowledge.
-A vote is acknowledged only after its transaction has committed. The rate limits' buckets
+A vote is acknowledged only after it is stored: votes go through the app's one writer
+(``vote_writer``), which commits them in batches and answers each after its batch committed. The rate limits' buckets
 belong to this namespace, so to this app's Socket.IO server: two apps never share them.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from flask import request
 from flask_socketio import join_room, leave_room
 
+from commissioning_steps.errors import DomainError
 from surveys.live import results, sessions, views, voting
 from surveys.live.errors import UnknownSession
 from engage.common.token_bucket import TokenBucket
@@ -22,12 +24,15 @@ from ..common import participant_tokens as tokens
 from .broadcaster import LIVE, Broadcaster, room
 from .handling import EventError, EventNamespace, event, load
 from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn, WithdrawIn
+from .vote_writer import VoteWriter
 
 #: Per participant: a burst of 10 events, then 5 a second (docs/live-protocol.md).
 EVENT_RATE, EVENT_BURST = 5.0, 10
 #: Per client address, wrong join codes only: 20 at once, then one every 2 seconds. Correct
 #: codes cost nothing, so a room of phones behind one venue Wi-Fi address is never refused.
 FAILED_JOIN_RATE, FAILED_JOIN_BURST = 0.5, 20
+#: One instance of each schema: making one per event cost more than loading with it.
+_JOIN, _VOTE, _WITHDRAW, _ASK, _UPVOTE = JoinIn(), VoteIn(), WithdrawIn(), AskIn(), UpvoteIn()
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,12 @@ class Joined:
 
 
 class ResidentNamespace(EventNamespace):
-    def __init__(self, broadcaster: Broadcaster) -> None:
+    light_events = True  # a vote is an event: no URL matching or cookie session per event
+
+    def __init__(self, broadcaster: Broadcaster, writer: VoteWriter) -> None:
         super().__init__(LIVE)
         self.broadcaster = broadcaster
+        self.writer = writer
         self.events = TokenBucket(EVENT_RATE, EVENT_BURST)
         self.failed_joins = TokenBucket(FAILED_JOIN_RATE, FAILED_JOIN_BURST)
         self._joined: dict[str, Joined] = {}
@@ -82,7 +90,7 @@ class ResidentNamespace(EventNamespace):
             if not self.failed_joins.can_allow(address):
                 raise EventError("rate_limited", "Too many wrong codes from your connection. Wait a minute, "
                                                  "then try again.")
-        data = load(JoinIn(), data)
+        data = load(_JOIN, data)
         db = db_session()
         try:
             live = sessions.find_joinable(db, data["code"])
@@ -92,7 +100,8 @@ class ResidentNamespace(EventNamespace):
             raise
         participant = tokens.participant_of(data.get("participant"), live.id)
         token = data.get("participant") if participant else None
-        if participant is None:
+        new = participant is None
+        if new:
             token, participant = tokens.issue(live.id)
         with self._lock:
             previous = self._joined.get(request.sid)
@@ -103,9 +112,9 @@ class ResidentNamespace(EventNamespace):
         self.broadcaster.joined(request.sid, live.id, participant)
 
         current = sessions.current_question(live)
-        ack = {"ok": True, "participant": token, **views.snapshot(db, live, views.ROOM), "your_vote": None,
-               "your_upvotes": []}
-        if current is not None:
+        ack = {"ok": True, "participant": token, **views.snapshot(db, live, views.ROOM, tallies=self.broadcaster.tallies),
+               "your_vote": None, "your_upvotes": []}
+        if current is not None and not new:  # a participant made just now has sent nothing
             ack["your_vote"] = results.vote_of(db, current, participant)
             if current.kind.asks:
                 ack["your_upvotes"] = results.upvoted_by(db, current, participant)
@@ -114,30 +123,29 @@ class ResidentNamespace(EventNamespace):
     @event
     def on_vote(self, data):
         joined = self._joined_participant()
-        data = load(VoteIn(), data)
-        db = db_session(write=True)
-        live = sessions.get_session(db, joined.session_id)
-        voting.cast_vote(db, live, joined.participant, data["question_id"], data["value"], data["client_vote_id"])
-        return {"ok": True, "your_vote": self._yours(db, live, joined, data["question_id"])}
+        data = load(_VOTE, data)
+        return self._cast(voting.Ballot(joined.session_id, joined.participant, data["question_id"], data["value"],
+                                        data["client_vote_id"]))
 
     @event
     def on_withdraw(self, data):
         joined = self._joined_participant()
-        data = load(WithdrawIn(), data)
-        db = db_session(write=True)
-        live = sessions.get_session(db, joined.session_id)
-        voting.withdraw(db, live, joined.participant, data["question_id"], data["value"], data["client_vote_id"])
-        return {"ok": True, "your_vote": self._yours(db, live, joined, data["question_id"])}
+        data = load(_WITHDRAW, data)
+        return self._cast(voting.Ballot(joined.session_id, joined.participant, data["question_id"], data["value"],
+                                        data["client_vote_id"], voting.WITHDRAW))
 
-    @staticmethod
-    def _yours(db, live, joined: Joined, question_id: int):
-        """The participant's answers as now stored (a retry's ack says the same as the first)."""
-        return results.vote_of(db, sessions.get_question(live, question_id), joined.participant)
+    def _cast(self, ballot: voting.Ballot):
+        """Through the app's one vote writer: answered once the vote's batch has committed, with
+        the participant's answers as then stored (a retry's ack says the same as the first)."""
+        outcome = self.writer.submit(ballot)
+        if isinstance(outcome, DomainError):
+            raise outcome
+        return {"ok": True, "your_vote": outcome.yours}
 
     @event
     def on_ask(self, data):
         joined = self._joined_participant()
-        data = load(AskIn(), data)
+        data = load(_ASK, data)
         db = db_session(write=True)
         live = sessions.get_session(db, joined.session_id)
         entry = voting.ask(db, live, joined.participant, data["text"])
@@ -146,7 +154,7 @@ class ResidentNamespace(EventNamespace):
     @event
     def on_upvote(self, data):
         joined = self._joined_participant()
-        data = load(UpvoteIn(), data)
+        data = load(_UPVOTE, data)
         db = db_session(write=True)
         live = sessions.get_session(db, joined.session_id)
         voting.upvote(db, live, joined.participant, data["entry_id"])

@@ -144,7 +144,8 @@ class ResultsChanged(DomainEvent, abstract=True):
 
 @dataclasses.dataclass(frozen=True)
 class VoteCast(ResultsChanged):
-    """Internal signal: one vote (never stored; the question's close carries the count)."""
+    """Internal signal: votes on a question were stored (never stored itself: one row per vote
+    that nothing reads was most of a vote's cost; the question's close carries the count)."""
 
     name: ClassVar[str] = "vote.cast"
     stored: ClassVar[bool] = False

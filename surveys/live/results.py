@@ -1,16 +1,21 @@
 """Reading a question's results: its tally, its list of answers or Q&A entries, resident input.
 
 Tallies come from the question-type registry, so a live poll counts exactly as a survey does.
-Every figure is read from the database, never kept in memory, so any server process can
-produce the tally and all of them produce the same one for the same ``seq``.
+Every figure is read from the database, so any server process can produce the tally and all
+of them produce the same one for the same ``seq`` (which is what ``TallyCache`` relies on).
 """
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from surveys import question_types
@@ -33,27 +38,81 @@ def read_seq(session: Session, question_id: int) -> int:
     return session.scalar(select(LiveQuestion.seq).where(LiveQuestion.id == question_id)) or 0
 
 
-def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
+class TallyCache:
+    """Tallies already counted, by question, ``seq`` and definition, so a room of phones
+    joining at once (each acknowledged with the tally) counts the votes once, not once a phone.
+
+    ``seq`` moves in the same transaction as every change to a question's votes and the
+    definition only changes before any vote, so an entry is exact whichever process stored the
+    votes; entries also lapse after ``ttl`` seconds and only ``size`` are kept. The owner (the
+    app's broadcaster) holds it: nothing here is process-wide. Cached tallies are shared: read
+    them, never change them.
+    """
+
+    def __init__(self, size: int = 64, ttl: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.size, self.ttl, self.clock = size, ttl, clock
+        self._entries: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(question: LiveQuestion, seq: int) -> tuple:
+        return question.id, seq, json.dumps(question.definition, sort_keys=True, default=str)
+
+    def get(self, key: tuple) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or self.clock() - found[0] > self.ttl:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found[1]
+
+    def put(self, key: tuple, message: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries[key] = (self.clock(), message)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def tally(session: Session, question: LiveQuestion, cache: TallyCache | None = None) -> dict[str, Any]:
     """``{"question_id", "counts", "total", "seq", "chart"}``; counts keys are always strings.
 
     ``chart`` is the registry's ordered rows (label, count, percent): JSON objects do not keep
     key order everywhere, so clients draw from ``chart`` and look figures up in ``counts``.
+    With a ``cache``, a tally already counted at the question's current ``seq`` is reused.
     """
     seq = read_seq(session, question.id)
+    if cache is None:
+        return _count(session, question, seq)
+    key = cache.key(question, seq)
+    message = cache.get(key)
+    if message is None:
+        message = _count(session, question, seq)
+        cache.put(key, message)
+    return message
+
+
+def _count(session: Session, question: LiveQuestion, seq: int) -> dict[str, Any]:
     qtype = question.kind
     if qtype.asks:
         total = session.scalar(select(func.count()).select_from(LiveEntry)
                                .where(LiveEntry.question_id == question.id)) or 0
         return {"question_id": question.id, "counts": {}, "total": total, "seq": seq, "chart": []}
-    rows = session.execute(select(LiveVote.participant, LiveVote.value).where(LiveVote.question_id == question.id)
-                           .order_by(LiveVote.id)).all()
-    if qtype.adds_answers:  # one list of answers per participant, as the type's tally expects
-        grouped: dict[str, list[Any]] = {}
-        for participant, value in rows:
-            grouped.setdefault(participant, []).append(value)
-        values: list[Any] = list(grouped.values())
+    if not qtype.adds_answers and not qtype.own_words:
+        values = _values_counted_by_the_database(session, question)
     else:
-        values = [value for _, value in rows]
+        rows = session.execute(select(LiveVote.participant, LiveVote.value)
+                               .where(LiveVote.question_id == question.id).order_by(LiveVote.id)).all()
+        if qtype.adds_answers:  # one list of answers per participant, as the type's tally expects
+            grouped: dict[str, list[Any]] = {}
+            for participant, value in rows:
+                grouped.setdefault(participant, []).append(value)
+            values = list(grouped.values())
+        else:
+            values = [value for _, value in rows]
     result = question_types.tally(question.definition, values)
     rows = question_types.chart(question.definition, result)
     counts = {str(key): count for key, count in result["counts"].items()}
@@ -68,6 +127,23 @@ def tally(session: Session, question: LiveQuestion) -> dict[str, Any]:
         if extra in result:
             message[extra] = result[extra]
     return message
+
+
+def _values_counted_by_the_database(session: Session, question: LiveQuestion) -> list[Any]:
+    """Every vote's value, from one GROUP BY: the database counts the hall's votes (a few rows
+    come back, one per distinct answer, decoded once each) instead of sending and decoding every
+    vote, which was the largest cost of a tally broadcast. Values come in the order they were
+    first given, repeated as often as they were given, which is all a counted type's tally reads.
+    """
+    text = cast(LiveVote.value, Text)
+    rows = session.execute(select(text, func.count(), func.min(LiveVote.id))
+                           .where(LiveVote.question_id == question.id).group_by(text)
+                           .order_by(func.min(LiveVote.id))).all()
+    values: list[Any] = []
+    for raw, n, _first in rows:
+        value = json.loads(raw) if raw is not None else None
+        values.extend([value] * n)
+    return values
 
 
 def entries(session: Session, question: LiveQuestion, include_hidden: bool = False) -> dict[str, Any]:

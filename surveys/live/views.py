@@ -75,13 +75,15 @@ def staff_session(live: LiveSession) -> dict[str, Any]:
 
 
 def results_for(db: Session, live: LiveSession, q: LiveQuestion | None,
-                audiences: tuple[str, ...] = (STAFF, ROOM)) -> dict[str, dict[str, Any]]:
+                audiences: tuple[str, ...] = (STAFF, ROOM),
+                tallies: results.TallyCache | None = None) -> dict[str, dict[str, Any]]:
     """``{audience: {"tally", "entries"}}`` for a question, following the hiding rule.
 
     Staff screens (``STAFF``) always see results, hidden entries included. The room (``ROOM``:
     phones) sees them only for the current question, and only while its results are shown;
     otherwise both are ``None``. ``entries`` is ``None`` for types whose answers are counted.
-    The tally is read once, whichever audiences are asked for.
+    The tally is read once, whichever audiences are asked for (and reused from ``tallies``
+    when it was already counted at the question's ``seq``).
     """
     empty = {"tally": None, "entries": None}
     out = {audience: dict(empty) for audience in audiences}
@@ -90,7 +92,7 @@ def results_for(db: Session, live: LiveSession, q: LiveQuestion | None,
     room_sees = q.revealed and live.current_question_id == q.id
     if STAFF not in audiences and not room_sees:
         return out
-    tally = results.tally(db, q)
+    tally = results.tally(db, q, tallies)
     listed = q.kind.listed
     if STAFF in audiences:
         out[STAFF] = {"tally": tally, "entries": results.entries(db, q, include_hidden=True) if listed else None}
@@ -99,7 +101,8 @@ def results_for(db: Session, live: LiveSession, q: LiveQuestion | None,
     return out
 
 
-def snapshot(db: Session, live: LiveSession, audience: str, *, with_results: bool = True) -> dict[str, Any]:
+def snapshot(db: Session, live: LiveSession, audience: str, *, with_results: bool = True,
+             tallies: results.TallyCache | None = None) -> dict[str, Any]:
     """What a screen needs to draw itself from scratch: the session, its current question and
     that question's results as ``audience`` may see them (staff also get the participant count).
 
@@ -112,7 +115,7 @@ def snapshot(db: Session, live: LiveSession, audience: str, *, with_results: boo
     else:
         data = {"session": session(live), "question": question(live, current)}
     if with_results:
-        data.update(results_for(db, live, current, (audience,))[audience])
+        data.update(results_for(db, live, current, (audience,), tallies)[audience])
     return data
 
 

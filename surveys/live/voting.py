@@ -13,20 +13,22 @@ refused (it would count once anyway), and ``withdraw`` takes one back while voti
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from commissioning_steps.db import transactional, utcnow
+from commissioning_steps.errors import DomainError
 from commissioning_steps.events import publish
 from surveys import input_index, question_types
 from surveys.errors import AnswerError
 
 from surveys.question_types._base import plural
 
-from .errors import InvalidValue, QuestionNotOpen, TooLong, UnknownEntry, UnknownQuestion
+from .errors import InvalidValue, QuestionNotOpen, TooLong, UnknownEntry, UnknownQuestion, UnknownSession
 from .events import EntryPosted, EntryUpvoted, VoteCast, VoteWithdrawn
 from .sessions import require_not_ended
 from .models import OPEN, PENDING, LiveEntry, LiveQuestion, LiveSession, LiveUpvote, LiveVote, LiveVoteReceipt
@@ -43,16 +45,42 @@ class VoteOutcome:
     #: False when the vote repeated one already stored (a retry, or the same answer again).
     changed: bool
     duplicate: bool = False
+    #: The participant's answer to the ballot's question as stored once this ballot is applied
+    #: (``results.vote_of``'s shape), for the acknowledgement; a retry's says the same as the first.
+    yours: Any = None
+
+
+VOTE, WITHDRAW = "vote", "withdraw"
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One vote (or, for a type that adds answers, one answer taken back) as a phone sent it."""
+
+    session_id: int
+    participant: str
+    question_id: Any
+    value: Any
+    client_vote_id: Any
+    action: str = VOTE
+
+
+#: What ``cast_votes`` answers for each ballot: what happened, or why it was refused.
+BallotResult = VoteOutcome | DomainError
 
 
 def lock_question(session: Session, live: LiveSession, question_id: Any) -> LiveQuestion:
     """The session's question ``question_id``, locked against concurrent votes and closes."""
-    if not isinstance(question_id, int) or isinstance(question_id, bool):
+    if not _is_id(question_id):
         raise UnknownQuestion("No question with that id in this live session")
     question = session.get(LiveQuestion, question_id, with_for_update=True, populate_existing=True)
     if question is None or question.session_id != live.id:
         raise UnknownQuestion("No question with that id in this live session")
     return question
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _require_open(live: LiveSession, question: LiveQuestion) -> None:
@@ -92,17 +120,157 @@ def _check_client_vote_id(client_vote_id: Any) -> str:
     return client_vote_id
 
 
-def _receipt(session: Session, live: LiveSession, participant: str, client_vote_id: str) -> LiveVoteReceipt | None:
-    return session.scalar(select(LiveVoteReceipt).where(
-        LiveVoteReceipt.session_id == live.id, LiveVoteReceipt.participant == participant,
-        LiveVoteReceipt.client_vote_id == client_vote_id))
-
-
 def votes_of(session: Session, question: LiveQuestion, participant: str) -> list[LiveVote]:
     """A participant's stored answers to a question, in the order they were sent."""
     return list(session.scalars(select(LiveVote).where(LiveVote.question_id == question.id,
                                                        LiveVote.participant == participant)
                                 .order_by(LiveVote.id)))
+
+
+def _chunks(items: list, size: int = 300):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass(eq=False)
+class _NewVote:
+    """A vote this batch adds, inserted with the batch's others in one statement (an ORM
+    object per vote cost more than everything else a vote does). It answers to the same
+    attributes as a ``LiveVote`` for everything the batch reads of it."""
+
+    question_id: int
+    participant: str
+    slot: int
+    value: Any
+    id: int | None = None
+    hidden: bool = False
+    updated_at: Any = None
+    stored_value: bool = True  # False once the value changed after the row was inserted
+
+
+class _Ledger:
+    """What one batch of ballots reads, loaded with a few queries rather than a few per ballot,
+    and kept up to date as the batch applies its ballots in order; what it adds is written with
+    one statement per table (``write``).
+
+    The questions are locked first (``SELECT … FOR UPDATE`` on PostgreSQL, in id order so two
+    processes never wait on each other; SQLite's write transaction is exclusive already) and
+    their sessions read after the locks, so a close or an end that committed before this batch
+    took the lock is seen by every ballot in it, and one that comes later waits for the batch.
+    """
+
+    def __init__(self, session: Session, ballots: list[Ballot]) -> None:
+        self.session = session
+        self.questions: dict[int, LiveQuestion | None] = {}
+        for qid in sorted({b.question_id for b in ballots if _is_id(b.question_id)}):
+            self.questions[qid] = session.get(LiveQuestion, qid, with_for_update=True, populate_existing=True)
+        self.lives: dict[int, LiveSession | None] = {
+            sid: session.get(LiveSession, sid, populate_existing=True) for sid in sorted({b.session_id for b in ballots})}
+        keys = sorted({(b.session_id, b.participant, b.client_vote_id) for b in ballots
+                       if isinstance(b.client_vote_id, str)})
+        #: (session id, participant, client_vote_id) -> the question the receipt was for
+        self.receipts: dict[tuple[int, str, str], int] = {}
+        for chunk in _chunks(keys):
+            rows = session.execute(select(LiveVoteReceipt.session_id, LiveVoteReceipt.participant,
+                                          LiveVoteReceipt.client_vote_id, LiveVoteReceipt.question_id)
+                                   .where(tuple_(LiveVoteReceipt.session_id, LiveVoteReceipt.participant,
+                                                 LiveVoteReceipt.client_vote_id).in_(chunk)))
+            self.receipts.update({(sid, p, c): q for sid, p, c, q in rows})
+        #: (question id, participant) -> that participant's answers, in the order they were sent
+        self.votes: dict[tuple[int, str], list[LiveVote | _NewVote]] = {}
+        pairs = sorted({(b.question_id, b.participant) for b in ballots if self.questions.get(b.question_id)})
+        for chunk in _chunks(pairs):
+            rows = session.scalars(select(LiveVote).where(tuple_(LiveVote.question_id, LiveVote.participant)
+                                                          .in_(chunk)).order_by(LiveVote.id))
+            for vote in rows:
+                self.votes.setdefault((vote.question_id, vote.participant), []).append(vote)
+        for pair in pairs:
+            self.votes.setdefault(pair, [])
+        self.touched: dict[int, LiveQuestion] = {}  # questions whose votes changed, for their event
+        self._receipts_to_write: list[dict[str, Any]] = []
+        self._votes_to_write: list[_NewVote] = []
+        self._inserted: list[_NewVote] = []  # rows this batch inserted, whose values may change again
+
+    def question(self, live: LiveSession, question_id: Any) -> LiveQuestion:
+        question = self.questions.get(question_id) if _is_id(question_id) else None
+        if question is None or question.session_id != live.id:
+            raise UnknownQuestion("No question with that id in this live session")
+        return question
+
+    def mine(self, question: LiveQuestion, participant: str) -> list[LiveVote | _NewVote]:
+        return self.votes[(question.id, participant)]
+
+    def receipt(self, live: LiveSession, participant: str, client_vote_id: str) -> int | None:
+        return self.receipts.get((live.id, participant, client_vote_id))
+
+    def keep_receipt(self, live: LiveSession, participant: str, client_vote_id: str, question: LiveQuestion) -> None:
+        self.receipts[(live.id, participant, client_vote_id)] = question.id
+        self._receipts_to_write.append({"session_id": live.id, "participant": participant,
+                                        "client_vote_id": client_vote_id, "question_id": question.id})
+
+    def add_vote(self, question: LiveQuestion, participant: str, value: Any, slot: int = 0) -> _NewVote:
+        vote = _NewVote(question.id, participant, slot, value, updated_at=utcnow())
+        self.mine(question, participant).append(vote)
+        self._votes_to_write.append(vote)
+        return vote
+
+    def change_vote(self, vote: LiveVote | _NewVote, value: Any) -> None:
+        vote.value = value
+        vote.hidden = False  # a new answer is not the one a moderator hid
+        vote.updated_at = utcnow()
+        if isinstance(vote, _NewVote) and vote.id is not None:
+            vote.stored_value = False
+
+    def remove_vote(self, question: LiveQuestion, vote: LiveVote | _NewVote) -> int:
+        """Delete a stored answer (written first if this batch added it); returns its id."""
+        self.write()
+        self.mine(question, vote.participant).remove(vote)
+        if isinstance(vote, _NewVote):
+            self.session.execute(delete(LiveVote.__table__).where(LiveVote.__table__.c.id == vote.id))
+            self._inserted.remove(vote)
+        else:
+            self.session.delete(vote)
+            self.session.flush()
+        return vote.id
+
+    def write(self) -> None:
+        """Insert what the batch added so far (one statement a table) and give new votes their ids."""
+        self.session.flush()
+        if self._receipts_to_write:
+            self.session.execute(insert(LiveVoteReceipt.__table__), self._receipts_to_write)
+            self._receipts_to_write = []
+        changed = [v for v in self._inserted if not v.stored_value]
+        for vote in changed:
+            self.session.execute(update(LiveVote.__table__).where(LiveVote.__table__.c.id == vote.id)
+                                 .values(value=vote.value, hidden=vote.hidden, updated_at=vote.updated_at))
+            vote.stored_value = True
+        if self._votes_to_write:
+            table = LiveVote.__table__
+            rows = [{"question_id": v.question_id, "participant": v.participant, "slot": v.slot, "value": v.value,
+                     "hidden": v.hidden, "created_at": v.updated_at, "updated_at": v.updated_at}
+                    for v in self._votes_to_write]
+            ids = self.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                       rows).scalars().all()
+            for vote, vote_id in zip(self._votes_to_write, ids):
+                vote.id = vote_id
+            self._inserted += self._votes_to_write
+            self._votes_to_write = []
+
+    def yours(self, question: LiveQuestion, participant: str) -> Any:
+        """``results.vote_of`` as it will read once the batch is stored."""
+        values = [vote.value for vote in self.mine(question, participant)]
+        if question.kind.adds_answers:
+            return values or None
+        return values[0] if values else None
+
+    def latest_vote_id(self, question_id: int, participant: str) -> int:
+        """The id a retried ``client_vote_id`` is acknowledged with (its question's latest vote)."""
+        known = self.votes.get((question_id, participant))
+        if known is None:
+            return self.session.scalar(select(LiveVote.id).where(LiveVote.question_id == question_id,
+                                                                 LiveVote.participant == participant)
+                                       .order_by(LiveVote.id.desc()).limit(1)) or 0
+        return max((vote.id for vote in known), default=0)
 
 
 @transactional
@@ -113,64 +281,9 @@ def cast_vote(session: Session, live: LiveSession, participant: str, question_id
 
     A ``client_vote_id`` this participant already used is acknowledged again and changes
     nothing, even if the question has closed since: the vote it carried was counted then.
+    One vote is a batch of one (``cast_votes``): the rules are the same whoever sends it.
     """
-    client_vote_id = _check_client_vote_id(client_vote_id)
-    question = lock_question(session, live, question_id)
-    receipt = _receipt(session, live, participant, client_vote_id)
-    if receipt is not None:
-        vote_id = session.scalar(select(LiveVote.id).where(LiveVote.question_id == receipt.question_id,
-                                                           LiveVote.participant == participant)
-                                 .order_by(LiveVote.id.desc()).limit(1))
-        return VoteOutcome(vote_id or 0, changed=False, duplicate=True)
-    require_not_ended(live)
-    _require_open(live, question)
-    cleaned = _clean_value(question, value)
-    qtype = question.kind
-    mine = votes_of(session, question, participant)
-    if qtype.adds_answers:
-        return _add_answer(session, live, question, participant, cleaned, mine, client_vote_id)
-    vote = mine[0] if mine else None
-    session.add(LiveVoteReceipt(session_id=live.id, participant=participant, client_vote_id=client_vote_id,
-                                question_id=question.id))
-    if vote is not None and vote.value == cleaned:
-        session.flush()
-        return VoteOutcome(vote.id, changed=False)
-    if vote is None:
-        vote = LiveVote(question_id=question.id, participant=participant, value=cleaned)
-        session.add(vote)
-    else:
-        vote.value = cleaned
-        vote.hidden = False  # a new answer is not the one a moderator hid
-        vote.updated_at = utcnow()
-    return _stored(session, live, question, vote)
-
-
-def _add_answer(session: Session, live: LiveSession, question: LiveQuestion, participant: str, cleaned: Any,
-                mine: list[LiveVote], client_vote_id: str) -> VoteOutcome:
-    qtype, definition = question.kind, question.definition
-    key = qtype.answer_key(definition, cleaned)
-    if any(qtype.answer_key(definition, vote.value) == key for vote in mine):
-        raise InvalidValue(f"You have sent “{cleaned}” already: each of your answers counts once")
-    most = qtype.most_answers(definition)
-    if len(mine) >= most:
-        raise InvalidValue(f"You can send {plural(most, 'answer')} to this question and have sent "
-                           f"{'it' if most == 1 else 'them all'}. Remove one of yours to send another.")
-    used = {vote.slot for vote in mine}
-    slot = next(n for n in range(most) if n not in used)
-    session.add(LiveVoteReceipt(session_id=live.id, participant=participant, client_vote_id=client_vote_id,
-                                question_id=question.id))
-    vote = LiveVote(question_id=question.id, participant=participant, slot=slot, value=cleaned)
-    session.add(vote)
-    return _stored(session, live, question, vote)
-
-
-def _stored(session: Session, live: LiveSession, question: LiveQuestion, vote: LiveVote) -> VoteOutcome:
-    question.seq += 1
-    session.flush()
-    if question.kind.own_words:
-        input_index.index_live_vote(session, live, question, vote)
-    publish(session, VoteCast(live.commission_id, live.id, question.id, question.seq))
-    return VoteOutcome(vote.id, changed=True)
+    return _raise_refusal(cast_votes(session, [Ballot(live.id, participant, question_id, value, client_vote_id)])[0])
 
 
 @transactional
@@ -182,29 +295,134 @@ def withdraw(session: Session, live: LiveSession, participant: str, question_id:
     so "Transport" takes back "transport!"). It leaves the tally and the resident input; a
     retried ``client_vote_id`` is acknowledged again and changes nothing.
     """
-    client_vote_id = _check_client_vote_id(client_vote_id)
-    question = lock_question(session, live, question_id)
-    if _receipt(session, live, participant, client_vote_id) is not None:
-        return VoteOutcome(0, changed=False, duplicate=True)
+    return _raise_refusal(cast_votes(session, [Ballot(live.id, participant, question_id, value, client_vote_id,
+                                                      WITHDRAW)])[0])
+
+
+def _raise_refusal(result: BallotResult) -> VoteOutcome:
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+@transactional
+def cast_votes(session: Session, ballots: list[Ballot]) -> list[BallotResult]:
+    """Apply many phones' ballots in one transaction, in the order given, with exactly the rules
+    of one vote: each gets its own outcome, or the refusal it would have had on its own (a
+    refused ballot changes nothing, and the others are stored all the same).
+
+    A few queries serve the whole batch (``_Ledger``) rather than a few per vote, and each
+    question whose votes changed gets one ``VoteCast`` carrying its last ``seq``, so a batch of
+    500 votes costs a handful of statements and one commit. Nothing is stored for a question
+    that has closed, or in a session that has ended: a close that committed before the batch
+    refuses every ballot in it that is not a retry of a vote already counted.
+    """
+    ballots = list(ballots)
+    ledger = _Ledger(session, ballots)
+    done: list[Callable[[], VoteOutcome] | DomainError] = []
+    for ballot in ballots:
+        try:
+            apply = _withdraw_one if ballot.action == WITHDRAW else _cast_one
+            done.append(apply(session, ledger, ballot))
+        except DomainError as refusal:
+            done.append(refusal)
+    ledger.write()  # new votes get their ids, which the outcomes name
+    for question in ledger.touched.values():
+        live = ledger.lives[question.session_id]
+        publish(session, VoteCast(live.commission_id, live.id, question.id, question.seq))
+    return [item if isinstance(item, DomainError) else item() for item in done]
+
+
+def _live(ledger: _Ledger, ballot: Ballot) -> LiveSession:
+    live = ledger.lives.get(ballot.session_id)
+    if live is None:
+        raise UnknownSession("No live session with that id")
+    return live
+
+
+def _cast_one(session: Session, ledger: _Ledger, ballot: Ballot) -> Callable[[], VoteOutcome]:
+    client_vote_id = _check_client_vote_id(ballot.client_vote_id)
+    live = _live(ledger, ballot)
+    question = ledger.question(live, ballot.question_id)
+    participant = ballot.participant
+    receipt = ledger.receipt(live, participant, client_vote_id)
+    if receipt is not None:
+        yours = ledger.yours(question, participant)
+        return lambda: VoteOutcome(ledger.latest_vote_id(receipt, participant), changed=False, duplicate=True,
+                                   yours=yours)
+    require_not_ended(live)
+    _require_open(live, question)
+    cleaned = _clean_value(question, ballot.value)
+    qtype = question.kind
+    mine = ledger.mine(question, participant)
+    if qtype.adds_answers:
+        return _add_answer(session, ledger, live, question, participant, cleaned, mine, client_vote_id)
+    vote = mine[0] if mine else None
+    ledger.keep_receipt(live, participant, client_vote_id, question)
+    if vote is not None and vote.value == cleaned:
+        yours = ledger.yours(question, participant)
+        return lambda: VoteOutcome(vote.id, changed=False, yours=yours)
+    if vote is None:
+        vote = ledger.add_vote(question, participant, cleaned)
+    else:
+        ledger.change_vote(vote, cleaned)
+    return _stored(session, ledger, live, question, vote)
+
+
+def _add_answer(session: Session, ledger: _Ledger, live: LiveSession, question: LiveQuestion, participant: str,
+                cleaned: Any, mine: list[LiveVote], client_vote_id: str) -> Callable[[], VoteOutcome]:
+    qtype, definition = question.kind, question.definition
+    key = qtype.answer_key(definition, cleaned)
+    if any(qtype.answer_key(definition, vote.value) == key for vote in mine):
+        raise InvalidValue(f"You have sent “{cleaned}” already: each of your answers counts once")
+    most = qtype.most_answers(definition)
+    if len(mine) >= most:
+        raise InvalidValue(f"You can send {plural(most, 'answer')} to this question and have sent "
+                           f"{'it' if most == 1 else 'them all'}. Remove one of yours to send another.")
+    used = {vote.slot for vote in mine}
+    slot = next(n for n in range(most) if n not in used)
+    ledger.keep_receipt(live, participant, client_vote_id, question)
+    vote = ledger.add_vote(question, participant, cleaned, slot)
+    return _stored(session, ledger, live, question, vote)
+
+
+def _stored(session: Session, ledger: _Ledger, live: LiveSession, question: LiveQuestion,
+            vote: LiveVote | _NewVote) -> Callable[[], VoteOutcome]:
+    question.seq += 1
+    ledger.touched[question.id] = question
+    if question.kind.own_words:  # the inbox names the vote by its id: it needs one now
+        ledger.write()
+        input_index.index_live_vote(session, live, question, vote)
+    yours = ledger.yours(question, vote.participant)
+    return lambda: VoteOutcome(vote.id, changed=True, yours=yours)
+
+
+def _withdraw_one(session: Session, ledger: _Ledger, ballot: Ballot) -> Callable[[], VoteOutcome]:
+    client_vote_id = _check_client_vote_id(ballot.client_vote_id)
+    live = _live(ledger, ballot)
+    question = ledger.question(live, ballot.question_id)
+    participant, value = ballot.participant, ballot.value
+    if ledger.receipt(live, participant, client_vote_id) is not None:
+        yours = ledger.yours(question, participant)
+        return lambda: VoteOutcome(0, changed=False, duplicate=True, yours=yours)
     require_not_ended(live)
     qtype = question.kind
     if not qtype.adds_answers:
         raise InvalidValue("Answers to this question are changed, not taken back: send a different answer")
     _require_open(live, question)
     key = qtype.answer_key(question.definition, value) if isinstance(value, str) else None
-    vote = next((v for v in votes_of(session, question, participant)
-                 if key is not None and qtype.answer_key(question.definition, v.value) == key), None)
+    mine = ledger.mine(question, participant)
+    vote = next((v for v in mine if key is not None and qtype.answer_key(question.definition, v.value) == key), None)
     if vote is None:
         raise UnknownEntry("You have not sent that answer to this question")
-    session.add(LiveVoteReceipt(session_id=live.id, participant=participant, client_vote_id=client_vote_id,
-                                question_id=question.id))
-    vote_id = vote.id
-    session.delete(vote)
+    ledger.keep_receipt(live, participant, client_vote_id, question)
+    vote_id = ledger.remove_vote(question, vote)
     question.seq += 1
     session.flush()
     input_index.unindex_live_vote(session, vote_id)
     publish(session, VoteWithdrawn(live.commission_id, live.id, question.id, question.seq))
-    return VoteOutcome(vote_id, changed=True)
+    yours = ledger.yours(question, participant)
+    return lambda: VoteOutcome(vote_id, changed=True, yours=yours)
 
 
 @transactional

@@ -10,7 +10,7 @@ from commissioning_steps.db import Store
 
 @pytest.fixture
 def store(database_url):
-    s = Store(database_url)
+    s = Store(database_url, synchronous="NORMAL")  # no fsync a commit: test data need not outlive a power cut
     yield s
     s.dispose()
 

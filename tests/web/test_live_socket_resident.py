@@ -229,7 +229,7 @@ def test_an_unexpected_failure_is_answered_and_the_socket_stays_up(app, running_
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(voting, "cast_vote", broken)
+    monkeypatch.setattr(voting, "cast_votes", broken)  # the batch service the vote writer calls
     ack = vote(phone, running_session["questions"][MC], "Lighting")
     assert _error(ack) == "server_error" and "fire" not in ack["error"]["message"]
     assert phone.is_connected(namespace="/live")
