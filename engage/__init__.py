@@ -21,6 +21,7 @@ from . import assets, rate_limits, security
 from .common import log_privacy
 from .common.json_provider import EngageJSON
 from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
+from .cookie_sessions import CachedSigningSessionInterface
 from .extensions import Database, csrf, login_manager
 
 
@@ -65,6 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # (404), never an OverflowError deep in the database driver (500).
     app.url_map.converters["int"] = DatabaseId
     app.json = EngageJSON(app)  # keys keep their order; absurdly deep JSON is refused
+    app.session_interface = CachedSigningSessionInterface()  # one signing serializer per key, not per request
     app.jinja_env.finalize = _displayable
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -13,12 +13,14 @@ or the logs. Behind a proxy, pass the client address through (``ProxyFix``).
 """
 from __future__ import annotations
 
+import threading
 from functools import wraps
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
+from limits.storage import MemoryStorage
 
 from .common.errors import ApiError
 
@@ -32,15 +34,34 @@ LIMITS = {
 TOO_MANY = "Too many requests from your connection. Wait a minute and try again."
 
 
+class _TidyMemoryStorage(MemoryStorage):
+    """limits' in-memory storage, tidying expired entries once a second rather than every 10 ms:
+    each tidy-up walks every address it holds, which with a hall's worth of residents' addresses
+    took an eighth of the server's time. Counting is unchanged (windows are read from the
+    entries' timestamps; the tidy-up only frees memory)."""
+
+    STORAGE_SCHEME = ["engage-memory"]
+    TIDY_EVERY = 1.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the parent's private hook, by its mangled name
+        if not self.timer.is_alive():
+            self.timer = threading.Timer(self.TIDY_EVERY, self._MemoryStorage__expire_events)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+MEMORY = "engage-memory://"
+
+
 def _storage(app: Flask) -> str:
     url = app.config.get("RATELIMIT_STORAGE_URL") or app.config.get("SOCKETIO_MESSAGE_QUEUE")
-    return url if url and url.startswith(("redis://", "rediss://")) else "memory://"
+    return url if url and url.startswith(("redis://", "rediss://")) else MEMORY
 
 
 def init_app(app: Flask) -> None:
     limiter = Limiter(key_func=get_remote_address, storage_uri=_storage(app), strategy="moving-window",
                       default_limits=[], headers_enabled=False, enabled=app.config["RATE_LIMITS_ENABLED"],
-                      key_prefix=f"engage-{id(app)}" if _storage(app) == "memory://" else "engage")
+                      key_prefix=f"engage-{id(app)}" if _storage(app) == MEMORY else "engage")
     limiter.init_app(app)
     app.extensions["engage.rate_limits"] = limiter
 
