@@ -29,10 +29,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import evidence, journey
+from . import evidence
 from .commissions import NOT_STARTED, Commission
 from .db import Base, transactional, utcnow
 from .decisions import Decision
+from .fields import parse_date
 from .errors import Conflict, Invalid, NotFound
 from .staff import COMMISSIONER, Membership, StaffUser
 
@@ -166,22 +167,7 @@ class BenefitReminder(Base):
 # -- validation helpers ----------------------------------------------------------------------
 
 
-def _date(value: Any, key: str, errors: dict[str, str], required: bool = False) -> date | None:
-    if value is None or value == "":
-        if required:
-            errors[key] = "Enter the date, for example 2027-03-31"
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    errors[key] = "Enter a real date, for example 2027-03-31"
-    return None
+_date = parse_date  # one reading of dates for every service (commissioning_steps.fields)
 
 
 def _number(value: Any, key: str, errors: dict[str, str], required: bool = False) -> float | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from . import evidence, journey
 from .commissions import ACTIVE, COMPLETE, Commission
 from .db import Base, transactional, utcnow
+from .fields import parse_date
 from .errors import Conflict, Invalid, NotFound
 from .events import DecisionChanged, DecisionRecorded, ThemeChanged, publish
 from .inputs import InputItem, respondents
@@ -106,22 +107,7 @@ class DecisionInput:
     status: Any = None
 
 
-def _date(value: Any, key: str, errors: dict[str, str], required: bool) -> date | None:
-    if value is None or value == "":
-        if required:
-            errors[key] = "Enter the date, for example 2027-03-31"
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    errors[key] = "Enter a real date, for example 2027-03-31"
-    return None
+_date = parse_date  # one reading of dates for every service (commissioning_steps.fields)
 
 
 def _text(value: Any, key: str, limit: int, errors: dict[str, str], what: str) -> str:
