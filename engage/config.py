@@ -79,6 +79,8 @@ class Config:
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
     LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster (and vote writer) by hand
+    # The activity feed (/activity): a commission's watchers are nudged at most this often, in seconds.
+    ACTIVITY_NUDGE_INTERVAL = 1.0
     # permessage-deflate on live poll WebSockets: off, it costs each phone a zlib context for
     # messages of a few hundred bytes (engage/realtime/transport.py)
     LIVE_WEBSOCKET_COMPRESSION = _flag("LIVE_WEBSOCKET_COMPRESSION", False)

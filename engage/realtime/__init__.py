@@ -1,5 +1,6 @@
 """Socket.IO for live polls: the ``/live`` namespace for residents' phones, ``/presenter`` for
-staff screens, and the broadcaster that turns committed changes into messages.
+staff screens, and the broadcaster that turns committed changes into messages; and
+``/activity``, a commission's live activity feed for its team (``activity``).
 
 ``init_app`` runs after ``create_app`` made the app's own Socket.IO server
 (``app.extensions["socketio"]``; two apps in one process have two): it registers both
@@ -18,6 +19,7 @@ from flask import Flask, current_app
 from commissioning_steps.db import Store
 
 from ..extensions import socketio_of
+from . import activity
 from .broadcaster import Broadcaster
 from .presenter import PresenterNamespace
 from .resident import ResidentNamespace
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.extensions["engage.live_votes"] = writer
     socketio.on_namespace(ResidentNamespace(broadcaster, writer))
     socketio.on_namespace(PresenterNamespace(broadcaster))
+    activity.init_app(app, socketio, store.bus)
     app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])
     if not app.config["LIVE_WEBSOCKET_COMPRESSION"]:
         app.wsgi_app = NoWebSocketCompression(app.wsgi_app)

@@ -71,4 +71,16 @@ class ModerateIn(_Strict):
     action = fields.String(required=True, validate=validate.OneOf(MODERATION_ACTIONS))
 
 
-__all__ = ["ValidationError", "JoinIn", "VoteIn", "WithdrawIn", "AskIn", "UpvoteIn", "WatchIn", "ControlIn", "ModerateIn"]
+class Cursor(Id):
+    """The largest feed item id a client has seen (0: none yet)."""
+
+    def __init__(self, **kwargs):
+        fields.Integer.__init__(self, strict=True, validate=validate.Range(min=0, max=2**63 - 1), **kwargs)
+
+
+class FollowIn(_Strict):
+    commission_id = Id(required=True)
+    after = Cursor(load_default=None, allow_none=True)
+
+
+__all__ = ["ValidationError", "FollowIn", "JoinIn", "VoteIn", "WithdrawIn", "AskIn", "UpvoteIn", "WatchIn", "ControlIn", "ModerateIn"]

@@ -137,7 +137,7 @@ def _describe(row: EventRow, names: Names) -> tuple[str, str, tuple[str, dict[st
         kind = evidence.KINDS.get(p.get("kind", ""))
         label = kind.label if kind else "Evidence"
         verb = "added to" if p.get("source") == "manual" else "recorded under"
-        return "evidence", f"{label} {verb} {_step_name(p.get('step'))}", ("evidence", {"seq": p.get("seq")})
+        return "evidence", f"{label} {verb} {_step_name(p.get('step'))}", ("evidence", {"entry_id": p.get("entry_id")})
     if name == "step.completed":
         step = journey.get_step(p.get("step", ""))
         label = f"Step {step.number}, {step.name}," if step else "A step"
