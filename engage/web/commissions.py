@@ -8,6 +8,7 @@ from commissioning_steps import access, benefits, commissions, evaluation, evide
 from commissioning_steps.errors import Conflict, Invalid, NotFound
 from surveys.webhooks import subscriptions as webhook_subscriptions
 
+from ..common.activity import feed_view
 from ..extensions import db_session
 from .forms import (
     AssessmentForm, CommissionForm, CompleteStepForm, EvidenceForm, MemberForm, apply_domain_errors,
@@ -113,6 +114,7 @@ def show(commission_id: int):
         can_write=access.allowed(session, current_user, commission.id, access.WRITE),
         open_challenges=evaluation.challenges(session, commission.id, open_only=True),
         signed=evaluation.signed_count(session, commission.id),
+        activity=feed_view(commission.id, session=session),
     )
 
 
