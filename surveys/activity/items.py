@@ -182,13 +182,31 @@ FEED_EVENTS: tuple[str, ...] = (
 )
 
 
+@dataclasses.dataclass
+class _Count:
+    """The responses to one survey being counted (mutable while it grows; made an ``Item`` once)."""
+
+    survey_id: Any
+    first: EventRow
+    last: EventRow
+    count: int
+    partial: bool
+
+    def item(self, names: Names) -> Item:
+        survey_id = self.survey_id
+        return Item(key=f"responses:{survey_id}:{self.first.id}", id=self.last.id, kind="responses",
+                    text=responses_text(self.count, _survey(names, self.first.payload), self.partial),
+                    at=self.last.at, count=self.count, since=self.first.at, partial=self.partial,
+                    link=("survey_results", {"survey_id": survey_id}) if survey_id in names.surveys else None)
+
+
 def items_from(rows: Iterable[EventRow], names: Names, *, cut: bool = False) -> list[Item]:
     """The feed items of ``rows`` (oldest first, as stored), newest first.
 
     ``cut``: the reader stopped at its limit, so responses before the first row may not have
     been read; a count that may have begun before it is then marked ``partial``."""
     done: list[Item] = []
-    counting: dict[int, Item] = {}  # survey id -> its responses counted since anything else happened
+    counting: dict[Any, _Count] = {}  # survey id -> its responses counted since anything else happened
     opening: datetime | None = None  # the first row's time, until anything but a response is seen
     for index, row in enumerate(rows):
         if index == 0:
@@ -196,27 +214,21 @@ def items_from(rows: Iterable[EventRow], names: Names, *, cut: bool = False) -> 
         if row.name == RESPONSES:
             survey_id = row.payload.get("survey_id")
             current = counting.get(survey_id)
-            if current is not None and row.at - (current.since or current.at) <= RESPONSE_WINDOW:
-                count = current.count + 1
-                counting[survey_id] = dataclasses.replace(
-                    current, id=row.id, at=row.at, count=count,
-                    text=responses_text(count, _survey(names, row.payload), current.partial))
+            if current is not None and row.at - current.first.at <= RESPONSE_WINDOW:
+                current.last, current.count = row, current.count + 1
                 continue
             if current is not None:
-                done.append(current)
+                done.append(current.item(names))
             # Its earlier responses may be among those not read.
             partial = cut and opening is not None and row.at - opening <= RESPONSE_WINDOW
-            counting[survey_id] = Item(
-                key=f"responses:{survey_id}:{row.id}", id=row.id, kind="responses", since=row.at,
-                text=responses_text(1, _survey(names, row.payload), partial), at=row.at, partial=partial,
-                link=("survey_results", {"survey_id": survey_id}) if survey_id in names.surveys else None)
+            counting[survey_id] = _Count(survey_id, row, row, 1, partial)
             continue
         described = _describe(row, names)
         if described is None:
             continue
-        done.extend(counting.values())
+        done.extend(c.item(names) for c in counting.values())
         counting, opening = {}, None
         kind, text, link = described
         done.append(Item(key=f"event:{row.id}", id=row.id, kind=kind, text=text, at=row.at, link=link))
-    done.extend(counting.values())
+    done.extend(c.item(names) for c in counting.values())
     return sorted(done, key=lambda i: i.id, reverse=True)

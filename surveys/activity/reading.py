@@ -48,19 +48,20 @@ class Feed:
 
 
 def _rows(session: Session, commission_id: int, since: datetime) -> tuple[list[EventRow], bool]:
-    columns = (StoredEvent.id, StoredEvent.name, StoredEvent.payload, StoredEvent.occurred_at)
     mine = (StoredEvent.commission_id == commission_id, StoredEvent.occurred_at >= since)
     others = session.execute(
-        select(*columns).where(*mine, StoredEvent.name.in_([n for n in FEED_EVENTS if n != RESPONSES]))
+        select(StoredEvent.id, StoredEvent.name, StoredEvent.payload, StoredEvent.occurred_at)
+        .where(*mine, StoredEvent.name.in_([n for n in FEED_EVENTS if n != RESPONSES]))
         .order_by(StoredEvent.id.desc()).limit(OTHER_LIMIT)).all()
-    responses_query = select(*columns).where(*mine, StoredEvent.name == RESPONSES)
+    # Responses are most of the rows: only the survey's id is read from each payload, by the database.
+    responses_query = select(StoredEvent.id, StoredEvent.payload["survey_id"].as_integer(),
+                             StoredEvent.occurred_at).where(*mine, StoredEvent.name == RESPONSES)
     if len(others) == OTHER_LIMIT:  # older events were not read: nor are the responses among them
         responses_query = responses_query.where(StoredEvent.id > others[-1].id)
     responses = session.execute(responses_query.order_by(StoredEvent.id.desc()).limit(RESPONSE_LIMIT)).all()
-    rows = sorted((EventRow(r.id, r.name, r.payload or {}, r.occurred_at) for r in [*others, *responses]),
-                  key=lambda r: r.id)
-    if len(others) == OTHER_LIMIT:
-        rows = [r for r in rows if r.id >= others[-1].id]
+    rows = [EventRow(i, name, payload or {}, at) for i, name, payload, at in others]
+    rows += [EventRow(i, RESPONSES, {"survey_id": survey_id}, at) for i, survey_id, at in responses]
+    rows.sort(key=lambda r: r.id)
     return rows, len(responses) == RESPONSE_LIMIT
 
 
