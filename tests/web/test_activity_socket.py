@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from commissioning_steps.staff import Membership, StaffUser
@@ -14,6 +17,7 @@ from surveys import lifecycle, responses
 from surveys.models import Survey
 
 from live_support import app, received  # noqa: F401  (app is a fixture)
+from test_api_fuzz import VALUES, _fingerprint
 
 NS = "/activity"
 QUESTION = {"id": "park", "type": "single_choice", "text": "Which park?", "options": ["Rosehill", "Meadow"]}
@@ -134,3 +138,28 @@ def test_a_deactivated_account_is_refused_on_its_next_event(app, world, team):
         db.commit()
     ack = _follow(alice, team["mine"].id)
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+
+
+FIELDS = ["commission_id", "after", "session_id", "text"]
+
+
+@pytest.fixture
+def feed_socket(app, world, team):
+    return {"client": _staff_socket(app, world, "alice@example.org"), "engine": app.extensions["engage.db"].engine,
+            "ids": [team["mine"].id, team["theirs"].id]}
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_whatever_is_sent_is_acknowledged_and_stores_nothing(feed_socket, data):
+    payload = data.draw(st.one_of(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=3), VALUES), label="payload")
+    if isinstance(payload, dict) and data.draw(st.booleans(), label="real id"):
+        payload = {**payload, "commission_id": data.draw(st.sampled_from(feed_socket["ids"]))}
+    name = data.draw(st.sampled_from(["follow", "nonsense"]), label="event")
+    before = _fingerprint(feed_socket["engine"])
+    ack = feed_socket["client"].emit(name, payload, namespace=NS, callback=True)
+    assert isinstance(ack, dict) and "ok" in ack, (payload, ack)
+    if not ack["ok"]:
+        assert ack["error"]["code"] in ("bad_request", "not_found", "payload_too_large"), (payload, ack)
+    assert _fingerprint(feed_socket["engine"]) == before
