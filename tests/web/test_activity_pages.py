@@ -68,3 +68,22 @@ def test_others_get_the_same_not_found_and_residents_are_asked_to_sign_in(app, w
     assert bob.get(f"/commissions/{team['theirs'].id}/activity").status_code == 200
     resident = app.test_client().get(f"/commissions/{team['mine'].id}/activity")
     assert resident.status_code == 302 and "/sign-in" in resident.headers["Location"]
+
+
+def test_what_is_coming_up_is_listed_in_uk_time(app, world, team):
+    from datetime import timedelta
+
+    from commissioning_steps.db import utcnow
+    from engage.common.times import uk_datetime
+
+    closes = (utcnow() + timedelta(hours=5, minutes=-1)).replace(second=0, microsecond=0)
+    with app.extensions["engage.db"].session(write=True) as db:
+        survey = lifecycle.create_survey(db, db.merge(team["mine"]), db.get(StaffUser, team["alice"].id),
+                                         lifecycle.SurveyInput(title="Evening activities", step="initiate",
+                                                               items=[QUESTION], closes_at=closes))
+        lifecycle.open_survey(db, survey)
+    html = _signed_in(app, world, "eve@example.org").get(f"/commissions/{team['mine'].id}/activity").get_data(as_text=True)
+    coming = html.split('id="activity-coming-up"')[1].split("</ul>")[0]
+    assert "“Evening activities” closes in 5 hours" in coming
+    with app.app_context():
+        assert uk_datetime(closes) in coming  # 1 December 2026 at 6:59pm, in UK time
