@@ -7,7 +7,8 @@ reading the whole feed again. Counts are always whole: the rows before the curso
 within the feed's reach, and only the items are filtered.
 
 Reach: the last ``FEED_DAYS`` days, at most ``OTHER_LIMIT`` events other than responses and
-``RESPONSE_LIMIT`` responses; a count that may have started beyond that says "or more".
+``RESPONSE_LIMIT`` responses (and nothing older than the oldest response read, when that limit
+is reached); a count that may have started beyond the reach says "or more".
 
 On PostgreSQL an id is handed out before commit, so an event that commits after a larger one
 can be missed by a cursor that has passed it (``docs/architecture.md``, decision 16); the page
@@ -62,7 +63,10 @@ def _rows(session: Session, commission_id: int, since: datetime) -> tuple[list[E
     rows = [EventRow(i, name, payload or {}, at) for i, name, payload, at in others]
     rows += [EventRow(i, RESPONSES, {"survey_id": survey_id}, at) for i, survey_id, at in responses]
     rows.sort(key=lambda r: r.id)
-    return rows, len(responses) == RESPONSE_LIMIT
+    cut = len(responses) == RESPONSE_LIMIT
+    if cut:  # responses older than the oldest read are missing: so is everything from before it
+        rows = [r for r in rows if r.id >= responses[-1].id]
+    return rows, cut
 
 
 def _ids(rows: Iterable[EventRow], field: str, names: Iterable[str] | None = None) -> list[int]:

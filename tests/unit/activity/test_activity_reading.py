@@ -123,3 +123,15 @@ def test_failing_and_stopped_webhooks_need_attention(db, team, monkeypatch):
     assert activity.needing_attention(db, commission.id)[0].text == \
         "The webhook to crm.example.org is paused: deliveries to it kept failing"
     assert activity.needing_attention(db, team["theirs"].id) == []
+
+
+def test_past_the_response_limit_the_oldest_count_says_or_more(db, team, monkeypatch):
+    from surveys.activity import reading
+
+    monkeypatch.setattr(reading, "RESPONSE_LIMIT", 3)
+    survey = _survey(db, team)
+    lifecycle.open_survey(db, survey)
+    for _ in range(5):
+        responses.submit(db, survey, {"park": "Meadow"}, secret=b"s")
+    [item] = activity.read(db, team["mine"].id).items  # the opening and the older events are beyond the reach
+    assert item.text == "3 or more new responses to “Getting to day centres”" and item.partial
