@@ -150,7 +150,7 @@ def add_new(session: Session, commission_id: int, items: Iterable[NewItem]) -> i
              "created_at": i.created_at or utcnow()}
             for i in items if i.text and i.text.strip()]
     if rows:
-        session.execute(insert(InputItem), rows)
+        session.connection().execute(insert(InputItem.__table__), rows)  # Core: no ORM bulk machinery
     return len(rows)
 
 

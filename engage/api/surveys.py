@@ -228,7 +228,8 @@ def public_survey(slug: str):
 def submit_response(survey_id: int):
     """Checked here, stored by the process's submission writer with whatever else arrived
     meanwhile (``engage.common.submissions``), and answered once that group has committed."""
-    survey = lifecycle.get_survey(db_session(write=False), survey_id)
+    writer = submissions.writer()
+    survey = writer.surveys.get(survey_id, lambda sid: lifecycle.get_survey(db_session(write=False), sid))
     data = load_json(AnswersIn())
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not (1 <= len(key) <= 200):
@@ -239,7 +240,7 @@ def submit_response(survey_id: int):
     submission = Submission(survey.id, data["answers"], cleaned, survey.version, key)
     release_session()
     try:
-        done = submissions.writer().submit(submission)
+        done = writer.submit(submission)
     except submissions.WriteFailed:
         raise ApiError(503, "unavailable", "Your answers could not be stored just now. Send them again with "
                                            "the same Idempotency-Key: they will be counted once.") from None

@@ -24,6 +24,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
+from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
@@ -42,6 +44,8 @@ MAX_BATCH = 200
 #: same key is stored once whether or not the first attempt was in the end.
 SUBMIT_TIMEOUT = 60.0
 _EXTENSION = "engage.submission_writer"
+#: How long a request reuses the survey it checked answers against (see ``SurveyCache``).
+SURVEY_CACHE_SECONDS = 1.0
 
 
 class WriteFailed(RuntimeError):
@@ -69,6 +73,7 @@ class SubmissionWriter:
         #: Groups committed and submissions in them (docs/performance.md, the tests).
         self.batches = 0
         self.submissions = 0
+        self.surveys = SurveyCache()
 
     def submit(self, submission: Submission, timeout: float = SUBMIT_TIMEOUT) -> Submitted:
         """Store ``submission`` with whatever else is queued; returns once that is committed.
@@ -157,6 +162,29 @@ class SubmissionWriter:
         self.batches += 1
         self.submissions += len(submissions)
         return results
+
+
+class SurveyCache:
+    """The surveys requests check answers against, kept for a second: loading a survey (its
+    definition, as JSON) cost a submission as much as storing it. A stale copy is harmless,
+    because the writer decides again under the write lock: a survey closed meanwhile refuses
+    the submission, a changed one has its answers checked again against the new version, and
+    a deleted one answers 404."""
+
+    def __init__(self, seconds: float = SURVEY_CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._held: dict[int, tuple[float, Any]] = {}
+
+    def get(self, survey_id: int, load: Callable[[int], Any]) -> Any:
+        now = time.monotonic()
+        held = self._held.get(survey_id)
+        if held is not None and held[0] > now:
+            return held[1]
+        survey = load(survey_id)  # raises NotFound, which is not kept
+        if len(self._held) > 1000:
+            self._held = {k: v for k, v in self._held.items() if v[0] > now}
+        self._held[survey_id] = (now + self.seconds, survey)
+        return survey
 
 
 def init_app(app: Flask, store: Store) -> SubmissionWriter:
