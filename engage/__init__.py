@@ -101,12 +101,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     SocketIO(
         app,
         async_mode=green.async_mode(),  # gevent in the gevent server, threads everywhere else
-        # Under gevent each socket's events run in the greenlet that reads that socket, one
-        # after another, instead of a new greenlet per event: a hall voting at 500 a second
-        # made (and scheduled) 500 greenlets a second more. A phone's events were answered in
-        # order anyway, and nothing a /live handler does waits for long (a vote waits for its
-        # group's commit, milliseconds). Threads keep a thread per event, as before.
-        async_handlers=not green.patched(),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         logger=False,
