@@ -7,9 +7,11 @@ One Flask view, ``POST /api/v1/surveys/<id>/responses`` with ``{"answers": {...}
 the JSON, inserts it with a random receipt into one table and commits before answering
 ``201 {"receipt"}``. Nothing else: no validation against a survey, no sessions, no rate limits,
 no evidence. SQLite runs in WAL mode with ``synchronous=FULL`` (every commit is on disk before
-the answer); PostgreSQL with its defaults (``synchronous_commit=on``). It is served exactly as
-``python -m engage.serve`` serves Engage: gunicorn, one gthread worker, ``THREADS`` threads,
-no timeout. ``GET /bench/count`` answers how many responses are stored.
+the answer); PostgreSQL with its defaults (``synchronous_commit=on``). It is served by gunicorn,
+one process as Engage is, but with a gthread worker of ``THREADS`` threads (the harness uses
+64), no timeout: its best setting. Engage's ``python -m engage.serve`` runs gunicorn's gevent
+worker, where a plain ``sqlite3`` commit like this one would stop every request for each
+``fsync`` (Engage hands its commits to gevent's thread pool). ``GET /bench/count`` answers how many responses are stored.
 """
 from __future__ import annotations
 

@@ -10,8 +10,9 @@ Every scenario runs the same workload against two servers on this machine, one a
 in the same run, and reports Engage as a ratio of the ceiling (the machine is shared and noisy:
 only figures measured side by side are compared):
 
-- **Engage**, started as ``make run`` starts it: ``python -m engage.serve`` (gunicorn gthread,
-  one worker, ``THREADS`` set above the phone count) on its own SQLite file in a temp instance
+- **Engage**, started as ``make run`` starts it: ``python -m engage.serve`` (gunicorn's gevent
+  worker, one process, ``WORKER_CONNECTIONS`` 10,000; ``THREADS``, set above the phone count, is
+  read only with ``ENGAGE_SERVER=threads``) on its own SQLite file in a temp instance
   directory, demo data loaded, ``SCHEDULER_ENABLED=0``. The poll is run through the REST API as
   the demo commissioner: a live session, a multiple-choice question added, opened and its
   results shown on phones; closed at the end.
@@ -46,8 +47,9 @@ Survey submissions: 2,000 residents of a 10-question survey POST their answers t
 HTTP stack (``POST /api/v1/surveys/{id}/responses``), 16 at a time, each from its own loopback
 address (``bench/residents.mjs``; Engage limits submissions per client address and does not trust
 proxy headers), against Engage and against ``bench/bare_flask.py`` (one Flask view that inserts
-the same JSON into SQLite in WAL mode with ``synchronous=FULL`` and commits) under the same
-gunicorn settings. ``--postgres`` repeats both on throwaway PostgreSQL databases.
+the same JSON into SQLite in WAL mode with ``synchronous=FULL`` and commits), served by gunicorn
+with one gthread worker of 64 threads: its best setting, since a plain ``sqlite3`` commit under
+gevent would stop the whole process for every ``fsync``. ``--postgres`` repeats both on throwaway PostgreSQL databases.
 
 Markdown tables go to stdout, every figure to ``bench/results/hall.json``. Only 127.0.0.0/8 is
 contacted. The exit status is 1 if any acknowledged vote or response was not stored.
@@ -783,7 +785,7 @@ def client_load(f: dict) -> str:
 
 
 def poll_row(f: dict) -> str:
-    name = "Engage (`engage.serve`, gthread, THREADS=" + str(f.get("threads")) + ")" if f["server"] == "engage" \
+    name = "Engage (`engage.serve`, gevent)" if f["server"] == "engage" \
         else "ceiling (python-socketio, gevent)"
     failures = ", ".join(f"{n} {reason}" for reason, n in sorted(f.get("join_failures", {}).items()))
     joined = fmt(f.get("joined")) + (f" ({failures})" if failures else "")

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, delete, func, literal_column, select, text,
+    JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, delete, func, insert, literal_column, select, text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -137,6 +137,21 @@ def index(session: Session, commission_id: int, items: Iterable[NewItem]) -> lis
         out.append(row)
     session.flush()
     return out
+
+
+def add_new(session: Session, commission_id: int, items: Iterable[NewItem]) -> int:
+    """Add items whose references are new (a response just stored): one multi-row INSERT, with
+    none of ``index``'s look-up of existing rows, for the batch writer of survey submissions.
+    A reference already held is a constraint error, which fails its submission alone."""
+    rows = [{"commission_id": commission_id, "ref": i.ref, "kind": i.kind, "activity_kind": i.activity_kind,
+             "activity_id": i.activity_id, "activity_title": i.activity_title, "step": i.step, "text": i.text,
+             "question_ref": i.question_ref, "question_text": i.question_text, "respondent_key": i.respondent_key,
+             "respondent_group": i.respondent_group, "area": i.area, "about": i.about, "hidden": i.hidden,
+             "created_at": i.created_at or utcnow()}
+            for i in items if i.text and i.text.strip()]
+    if rows:
+        session.connection().execute(insert(InputItem.__table__), rows)  # Core: no ORM bulk machinery
+    return len(rows)
 
 
 @transactional

@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.routing import IntegerConverter
 
 from . import assets, rate_limits, security
-from .common import log_privacy
+from .common import log_privacy, submissions
 from .common.json_provider import EngageJSON
 from .config import INSTANCE, ROOT, Config, TestConfig, from_environment
 from .cookie_sessions import CachedSigningSessionInterface
@@ -71,7 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    Database(app)
+    submissions.init_app(app, Database(app))
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "account.sign_in"

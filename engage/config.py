@@ -78,6 +78,9 @@ class Config:
     LIVE_MAX_EVENT_BYTES = 16 * 1024
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
+    # Survey submissions through the API are committed in groups by one writer task
+    # (engage/common/submissions.py); False writes each in its request (a group of one).
+    SUBMISSION_WRITER_LOOP = True
     LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster (and vote writer) by hand
     # The activity feed (/activity): a commission's watchers are nudged at most this often, in seconds.
     ACTIVITY_NUDGE_INTERVAL = 1.0

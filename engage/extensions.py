@@ -85,6 +85,14 @@ def db_session(write: bool | None = None) -> Session:
     return g.db_session
 
 
+def release_session() -> None:
+    """End this request's session now, handing its connection back to the pool: a request
+    about to wait for another task's write (the submission writer) must not sit on a
+    connection meanwhile, or a crowd of waiting requests holds every connection the writer
+    needs. The next ``db_session()`` opens a new one."""
+    _close_session(None)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

@@ -14,6 +14,7 @@ or the logs. Behind a proxy, pass the client address through (``ProxyFix``).
 from __future__ import annotations
 
 import threading
+import time
 from functools import wraps
 
 from flask import Flask, current_app, request
@@ -35,19 +36,40 @@ TOO_MANY = "Too many requests from your connection. Wait a minute and try again.
 
 
 class _TidyMemoryStorage(MemoryStorage):
-    """limits' in-memory storage, tidying expired entries once a second rather than every 10 ms:
-    each tidy-up walks every address it holds, which with a hall's worth of residents' addresses
-    took an eighth of the server's time. Counting is unchanged (windows are read from the
-    entries' timestamps; the tidy-up only frees memory)."""
+    """limits' in-memory storage, tidying expired entries once a second rather than every 10 ms,
+    and touching only the addresses that have something to tidy: the parent's tidy-up takes a
+    lock for every address it holds, making one for each (under gevent a lock is a Python object
+    of some weight, made and thrown away 4,000 times a second with a hall's worth of residents),
+    which took a third of the server's time during a burst of survey submissions. Counting is
+    unchanged (windows are read from the entries' timestamps; the tidy-up only frees memory)."""
 
     STORAGE_SCHEME = ["engage-memory"]
     TIDY_EVERY = 1.0
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # the parent's private hook, by its mangled name
         if not self.timer.is_alive():
-            self.timer = threading.Timer(self.TIDY_EVERY, self._MemoryStorage__expire_events)
+            self.timer = threading.Timer(self.TIDY_EVERY, self._tidy)
             self.timer.daemon = True
             self.timer.start()
+
+    def _tidy(self) -> None:
+        now = time.time()
+        for key in list(self.events.keys()):
+            events = self.events.get(key)
+            # Newest first (the parent keeps them so): nothing to do unless the oldest expired.
+            if events and events[-1].expiry > now:
+                continue
+            with self.locks[key]:
+                events = self.events.get(key)
+                if events:
+                    self.events[key] = [e for e in events if e.expiry > now]
+                if not self.events.get(key):
+                    self.events.pop(key, None)
+                    self.locks.pop(key, None)
+        for key in [k for k, at in list(self.expirations.items()) if at <= now]:
+            self.storage.pop(key, None)
+            self.expirations.pop(key, None)
+            self.locks.pop(key, None)
 
 
 MEMORY = "engage-memory://"

@@ -80,6 +80,12 @@ def index_response(session: Session, survey: Survey, response: SurveyResponse) -
     inputs.index(session, survey.commission_id, items)
 
 
+def index_new_response(session: Session, survey: Survey, response: SurveyResponse, group_names: Iterable[str]) -> None:
+    """Index a response just stored: nothing can be indexed under its id yet (deleting a
+    response takes its words out in the same transaction), so its words are only added."""
+    inputs.add_new(session, survey.commission_id, response_items(survey, response, group_names))
+
+
 def unindex_response(session: Session, response: SurveyResponse) -> int:
     """The resident deleted their answers: their words leave the inbox and every theme count."""
     return inputs.remove(session, prefix=f"{inputs.SURVEY_ANSWER}:{response.id}:")

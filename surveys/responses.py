@@ -14,14 +14,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from commissioning_steps.db import transactional, utcnow
-from commissioning_steps.errors import Conflict, Invalid, NotFound
+from commissioning_steps.commissions import PopulationGroup
+from commissioning_steps.errors import Conflict, DomainError, Invalid, NotFound
 from commissioning_steps.events import publish
 
 from . import branching, input_index
@@ -31,6 +33,7 @@ from .codes import ALPHABET
 from .models import OPEN, ResponseDraft, Survey, SurveyResponse
 
 RECEIPT_LENGTH = 12  # 29**12 ~ 2**58 codes
+_RESPONSES = SurveyResponse.__table__
 
 
 def _digest(text: str) -> str:
@@ -84,41 +87,132 @@ def _require_open(survey: Survey) -> None:
         raise Conflict(f"This survey {state}, so answers cannot be sent or changed")
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One resident's answers, checked against the survey as the request saw it
+    (``clean_answers``), waiting to be stored with others (``submit_many``)."""
+
+    survey_id: int
+    answers: Any  #: as sent
+    cleaned: dict[str, Any] | None = None  #: as checked against ``survey_version``
+    survey_version: int | None = None
+    submission_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What a stored (or replayed) submission answers: its receipt, and whether it is new."""
+
+    response_id: int
+    receipt: str
+    created: bool
+    survey_version: int
+
+
+#: What ``submit_many`` answers for each submission: stored, or why not (a refusal, or the
+#: exception that sank it alone).
+SubmitResult = Submitted | DomainError | Exception
+
+
+def key_hash(survey_id: int, submission_key: str) -> str:
+    return _digest(f"{survey_id}:{submission_key}")
+
+
 @transactional
 def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
            submission_key: str | None = None) -> tuple[SurveyResponse, str, bool]:
     """Store a response; returns (response, receipt, created). ``created`` is False when the
-    same submission key was seen before, in which case nothing new is stored."""
+    same submission key was seen before, in which case nothing new is stored. One submission
+    is a batch of one (``submit_many``): the rules are the same however it arrives."""
+    result = submit_many(session, [Submission(survey.id, answers, submission_key=submission_key)],
+                         secret=secret)[0]
+    if isinstance(result, Exception):
+        raise result
+    return session.get(SurveyResponse, result.response_id), result.receipt, result.created
+
+
+@transactional
+def submit_many(session: Session, submissions: list[Submission], *, secret: bytes) -> list[SubmitResult]:
+    """Store many residents' submissions in one transaction, in order, each with exactly the
+    rules of one: the survey must be open, the answers valid for its current version, and a
+    submission key seen before (earlier in the batch too) returns the first response, with
+    the same receipt, if the answers are the same, and is refused if not.
+
+    Each new response (its row, its words in the input inbox, its ``ResponseSubmitted``) is
+    written inside its own SAVEPOINT, so a submission that fails (a refusal, a constraint, a
+    bug) changes nothing and fails alone: the others are stored all the same. A handful of
+    ``IN (...)`` queries serve the whole batch: the surveys, their commissions' population
+    groups, the keys already used and the response counts.
+    """
+    submissions = list(submissions)
+    survey_ids = sorted({s.survey_id for s in submissions})
+    surveys = {s.id: s for s in session.scalars(select(Survey).where(Survey.id.in_(survey_ids)))}
+    commission_ids = sorted({s.commission_id for s in surveys.values()})
+    groups: dict[int, list[str]] = {cid: [] for cid in commission_ids}
+    for commission_id, name in session.execute(
+            select(PopulationGroup.commission_id, PopulationGroup.name)
+            .where(PopulationGroup.commission_id.in_(commission_ids)).order_by(PopulationGroup.position)):
+        groups[commission_id].append(name)
+    hashes = {key_hash(s.survey_id, s.submission_key) for s in submissions if s.submission_key}
+    seen: dict[str, SurveyResponse] = {}
+    if hashes:
+        seen = {r.submission_key: r for r in session.scalars(select(SurveyResponse).where(
+            SurveyResponse.survey_id.in_(survey_ids), SurveyResponse.submission_key.in_(sorted(hashes))))}
+    counts = dict(session.execute(select(SurveyResponse.survey_id, func.count()).where(
+        SurveyResponse.survey_id.in_(survey_ids)).group_by(SurveyResponse.survey_id)).all())
+    results: list[SubmitResult] = []
+    for submission in submissions:
+        try:
+            results.append(_submit_one(session, submission, surveys, groups, seen, counts, secret))
+        except Exception as failure:  # noqa: BLE001 - a refusal or a fault: it fails alone (see above)
+            results.append(failure)
+    return results
+
+
+def _submit_one(session: Session, submission: Submission, surveys: dict[int, Survey], groups: dict[int, list[str]],
+                seen: dict[str, SurveyResponse], counts: dict[int, int], secret: bytes) -> Submitted:
+    survey = surveys.get(submission.survey_id)
+    if survey is None:
+        raise NotFound("No survey with that id")
     _require_open(survey)
-    key_hash = _digest(f"{survey.id}:{submission_key}") if submission_key else None
-    cleaned = clean_answers(survey, answers)
-    if submission_key:
-        seen = find_submitted(session, survey, submission_key, secret=secret)
-        if seen is not None:
-            # A replay gets the same result only for the same answers: a key reused with other
-            # answers (a second client, a script) must not be handed someone else's receipt.
-            if seen[0].answers != cleaned:
-                raise Invalid({"Idempotency-Key": "This key was already used for a different submission. "
-                                                  "Send your answers with a new key."})
-            return seen[0], seen[1], False
-    receipt = receipt_for_key(secret, survey.id, submission_key) if submission_key else new_receipt()
-    response = SurveyResponse(survey_id=survey.id, receipt_hash=_digest(receipt), submission_key=key_hash,
-                              answers=cleaned, survey_version=survey.version)
+    if submission.cleaned is not None and submission.survey_version == survey.version:
+        cleaned = submission.cleaned
+    else:  # not checked yet, or the survey changed since: check against what it asks now
+        cleaned = clean_answers(survey, submission.answers)
+    key = submission.submission_key
+    hashed = key_hash(survey.id, key) if key else None
+    if hashed is not None and hashed in seen:
+        first = seen[hashed]
+        # A replay gets the same result only for the same answers: a key reused with other
+        # answers (a second client, a script) must not be handed someone else's receipt.
+        if first.answers != cleaned:
+            raise Invalid({"Idempotency-Key": "This key was already used for a different submission. "
+                                              "Send your answers with a new key."})
+        return Submitted(first.id, receipt_for_key(secret, survey.id, key), False, first.survey_version)
+    receipt = receipt_for_key(secret, survey.id, key) if key else new_receipt()
+    now = utcnow()
+    row = {"survey_id": survey.id, "receipt_hash": _digest(receipt), "submission_key": hashed, "answers": cleaned,
+           "survey_version": survey.version, "submitted_at": now, "updated_at": now}
     try:
         with session.begin_nested():
-            session.add(response)
-            session.flush()
+            # Plain Core INSERTs (the ORM's unit of work costs more than the rest of a submission).
+            connection = session.connection()
+            response_id = connection.execute(insert(_RESPONSES).returning(_RESPONSES.c.id), row).scalar_one()
+            response = SurveyResponse(id=response_id, **row)  # transient: what the inbox needs to index it
+            input_index.index_new_response(session, survey, response, groups.get(survey.commission_id, []))
+            publish(session, ResponseSubmitted(survey.commission_id, survey.id, counts.get(survey.id, 0) + 1))
     except IntegrityError:
-        # The same key raced in from a second request (PostgreSQL; SQLite writers queue).
+        # The same key raced in from another process (PostgreSQL; SQLite writers queue).
         existing = session.scalar(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
-                                                               SurveyResponse.submission_key == key_hash))
+                                                               SurveyResponse.submission_key == hashed)) \
+            if hashed else None
         if existing is None:
             raise
-        return existing, receipt, False
-    input_index.index_response(session, survey, response)
-    count = session.scalar(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey.id))
-    publish(session, ResponseSubmitted(survey.commission_id, survey.id, count))
-    return response, receipt, True
+        return Submitted(existing.id, receipt, False, existing.survey_version)
+    counts[survey.id] = counts.get(survey.id, 0) + 1
+    if hashed is not None:
+        seen[hashed] = response
+    return Submitted(response_id, receipt, True, survey.version)
 
 
 def find_submitted(session: Session, survey: Survey, submission_key: str, *,
@@ -126,7 +220,7 @@ def find_submitted(session: Session, survey: Survey, submission_key: str, *,
     """The response already stored for this submission key, with its receipt, if any."""
     existing = session.scalar(select(SurveyResponse).where(
         SurveyResponse.survey_id == survey.id,
-        SurveyResponse.submission_key == _digest(f"{survey.id}:{submission_key}")))
+        SurveyResponse.submission_key == key_hash(survey.id, submission_key)))
     return (existing, receipt_for_key(secret, survey.id, submission_key)) if existing else None
 
 

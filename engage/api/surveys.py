@@ -18,9 +18,12 @@ from commissioning_steps.errors import Invalid
 from surveys import lifecycle, responses, results
 from surveys.branching import flatten
 from surveys.models import Survey, SurveyResponse
+from surveys.responses import Submission
 
+from ..common import submissions
 from ..common.downloads import survey_responses_csv
-from ..extensions import db_session
+from ..common.errors import ApiError
+from ..extensions import db_session, release_session
 from ..rate_limits import limit_client
 from . import bp
 from .helpers import current_staff, load_json, staff_required
@@ -223,15 +226,26 @@ def public_survey(slug: str):
 @bp.post("/surveys/<int:survey_id>/responses")
 @limit_client("submit")
 def submit_response(survey_id: int):
-    session = db_session()
-    survey = lifecycle.get_survey(session, survey_id)
+    """Checked here, stored by the process's submission writer with whatever else arrived
+    meanwhile (``engage.common.submissions``), and answered once that group has committed."""
+    writer = submissions.writer()
+    survey = writer.surveys.get(survey_id, lambda sid: lifecycle.get_survey(db_session(write=False), sid))
     data = load_json(AnswersIn())
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not (1 <= len(key) <= 200):
         raise Invalid({"Idempotency-Key": "Send an Idempotency-Key of 1 to 200 characters"})
-    response, receipt, created = responses.submit(session, survey, data["answers"], secret=_secret(),
-                                                  submission_key=key)
-    return jsonify(receipt=receipt, survey_id=survey.id, survey_version=response.survey_version), 201 if created else 200
+    # Bad answers are answered at once; whether the survey is open is decided by the writer,
+    # under the write lock, so a close that commits first refuses this submission.
+    cleaned = responses.clean_answers(survey, data["answers"]) if responses.accepts_answers(survey) else None
+    submission = Submission(survey.id, data["answers"], cleaned, survey.version, key)
+    release_session()
+    try:
+        done = writer.submit(submission)
+    except submissions.WriteFailed:
+        raise ApiError(503, "unavailable", "Your answers could not be stored just now. Send them again with "
+                                           "the same Idempotency-Key: they will be counted once.") from None
+    return jsonify(receipt=done.receipt, survey_id=submission.survey_id, survey_version=done.survey_version), \
+        201 if done.created else 200
 
 
 def _response_json(response: SurveyResponse) -> dict:
