@@ -91,13 +91,17 @@ def described(summary: str, *, body=None, query=None, out=None, status: int = 20
         out_schema = _compose(out if isinstance(out, type) else type(out), PageFields,
                               name=f"{(out if isinstance(out, type) else type(out)).__name__}Page")
     all_responses = {status: out_schema}
-    all_responses.update(responses or {})
+    for code, value in (responses or {}).items():
+        if code == status:  # more forms of the main answer: the first is the one a plain dict is dumped with
+            all_responses[code] = [out_schema, *(value if isinstance(value, list) else [value])]
+        else:
+            all_responses[code] = value
 
     def decorator(view):
         contract = Contract(
             summary=summary, description=(view.__doc__ or "").strip(), body=_instance(body) if body else None,
             query=_instance(query_schema) if query_schema else None,
-            responses={code: _instance(s) if isinstance(s, (type, Schema)) else s for code, s in all_responses.items()},
+            responses={code: _forms(s) for code, s in all_responses.items()},
             errors=tuple(errors), paged=paged, etag=etag, example=example, tag=tag or view.__module__.rsplit(".", 1)[-1], auth=auth,
         )
 
@@ -110,6 +114,12 @@ def described(summary: str, *, body=None, query=None, out=None, status: int = 20
         wrapper.api_contract = contract
         return wrapper
     return decorator
+
+
+def _forms(value):
+    if isinstance(value, list):
+        return [_forms(v) for v in value]
+    return _instance(value) if isinstance(value, (type, Schema)) else value
 
 
 def _load_query(schema: Schema) -> dict[str, Any]:
@@ -154,6 +164,13 @@ def paginate(rows, total: int | None = None):
     return items
 
 
+class Alternative:
+    """An answer in one of a status's other declared forms (``responses={200: [A, B, "text/csv"]}``)."""
+
+    def __init__(self, schema: type[Schema], body: dict):
+        self.schema, self.body = schema, body
+
+
 def _page_url(page: int) -> str:
     query = {**request.args.to_dict(), "page": str(page)}
     return f"{request.path}?{urlencode(query)}"
@@ -174,7 +191,9 @@ def _answer(contract: Contract, result):
         response = make_response("", status)
     else:
         links = []
-        if contract.paged:
+        if contract.paged and not isinstance(result, Alternative):
+            if "api_page" not in g:
+                raise RuntimeError(f"{request.endpoint} is declared paged but did not call paginate()")
             page, per_page, total = g.pop("api_page")
             last = max(1, -(-total // per_page))
             result = {**result, "page": page, "per_page": per_page, "total": total,
@@ -182,6 +201,14 @@ def _answer(contract: Contract, result):
                       "prev": _page_url(min(page - 1, last)) if page > 1 else None}
             links = [f'<{result[rel]}>; rel="{rel}"' for rel in ("next", "prev") if result[rel]]
         schema = contract.responses.get(status)
+        if isinstance(result, Alternative):
+            choices = schema if isinstance(schema, list) else [schema]
+            schema = next((c for c in choices if isinstance(c, result.schema)), None)
+            if schema is None:
+                raise RuntimeError(f"{request.endpoint} answered {result.schema.__name__}, which it does not declare")
+            result = result.body
+        elif isinstance(schema, list):
+            schema = schema[0]
         if isinstance(schema, Schema):
             response = jsonify(schema.dump(result))
         elif isinstance(schema, dict):  # a plain JSON Schema (the OpenAPI document itself)
@@ -199,4 +226,4 @@ def _answer(contract: Contract, result):
     return response
 
 
-__all__ = ["ApiError", "MAX_PER_PAGE", "PER_PAGE", "args", "body", "described", "paginate"]
+__all__ = ["Alternative", "ApiError", "MAX_PER_PAGE", "PER_PAGE", "args", "body", "described", "paginate"]

@@ -145,13 +145,25 @@ def _error_statuses(op: Operation) -> list[int]:
 
 
 def _content(spec: APISpec, value) -> dict | None:
+    """A response's content: a schema, a media type (``"text/csv"``), a plain JSON Schema, or a
+    list of those when one status has several forms (``?format=``)."""
     if value is None:
         return None
-    if isinstance(value, Schema):
-        return {"application/json": {"schema": value}}
-    if isinstance(value, str):
-        return {value: {"schema": {"type": "string"}}}
-    return {"application/json": {"schema": copy.deepcopy(value)}}
+    choices = value if isinstance(value, list) else [value]
+    content: dict[str, dict] = {}
+    json_schemas = []
+    for choice in choices:
+        if isinstance(choice, str):
+            content[choice] = {"schema": {"type": "string"}}
+        elif isinstance(choice, Schema):
+            json_schemas.append(choice)
+        else:
+            json_schemas.append(copy.deepcopy(choice))
+    if len(json_schemas) == 1:
+        content = {"application/json": {"schema": json_schemas[0]}, **content}
+    elif json_schemas:
+        content = {"application/json": {"schema": {"anyOf": json_schemas}}, **content}
+    return content
 
 
 def _operation(spec: APISpec, op: Operation) -> dict:
