@@ -16,6 +16,7 @@ from . import bp
 from .evidence import entry_json
 from .contract import args, body, described, paginate
 from .helpers import current_staff, staff_required
+from .schemas import NoBody
 from .response_schemas import ChallengeAnsweredOut, ChallengeOut, ChallengesOut, EvaluationOut, RatingOut, SignOffOut
 
 
@@ -34,10 +35,6 @@ class ChallengeIn(Schema):
 
 class AnswerIn(Schema):
     text = fields.String(required=True, validate=validate.Length(max=10_000))
-
-
-class NoBody(Schema):
-    """Nothing to send: no body, or an empty object."""
 
 
 class EvaluationQuery(Schema):

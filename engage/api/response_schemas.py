@@ -7,12 +7,17 @@ indicators) are declared as objects and described in words rather than copied fi
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, missing
 
 
 class Out(Schema):
     class Meta:
         unknown = EXCLUDE
+
+    def get_attribute(self, obj, attr, default):
+        """Answers are dicts: a key they lack is left out, never looked up as an attribute
+        (marshmallow's fallback would send ``dict.items`` for a missing ``items``)."""
+        return obj.get(attr, missing) if isinstance(obj, dict) else super().get_attribute(obj, attr, default)
 
 
 def Num(allow_none: bool = False, metadata: dict | None = None, **kw):  # noqa: N802 (reads as a field class)
