@@ -33,6 +33,8 @@ def current_staff():
 
 
 def load_json(schema: Schema, partial: bool | None = None) -> dict[str, Any]:
+    if request.get_data(cache=True) and not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as JSON, with 'Content-Type: application/json'")
     body = request.get_json(silent=True)
     if body is None:
         if not request.get_data(cache=True):

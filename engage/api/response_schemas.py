@@ -22,8 +22,8 @@ class Out(Schema):
 
 def Num(allow_none: bool = False, metadata: dict | None = None, **kw):  # noqa: N802 (reads as a field class)
     """A JSON number sent as it is (an integer stays an integer, where ``Float`` would make it 1.0)."""
-    kind = ["number", "null"] if allow_none else "number"
-    return fields.Raw(allow_none=allow_none, metadata={"type": kind, **(metadata or {})}, **kw)
+    # apispec adds "null" itself for allow_none
+    return fields.Raw(allow_none=allow_none, metadata={"type": "number", **(metadata or {})}, **kw)
 
 
 def _s(**kw):
