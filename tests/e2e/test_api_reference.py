@@ -22,8 +22,8 @@ def test_the_api_reference_is_accessible_and_fits_a_phone(server, new_context):
     expect(create).to_contain_text("POST")
     expect(create).to_contain_text("/api/v1/commissions")
     # the example body and the link from a type to its schema
-    expect(page.locator("pre.engage-api-example").first).to_contain_text('"title"')
-    page.get_by_role("link", name="CommissionIn").first.click()
+    expect(page.locator("pre[aria-labelledby='create-commission-example']")).to_contain_text('"title"')
+    create.locator("xpath=..").get_by_role("link", name="CommissionIn", exact=True).first.click()
     expect(page.locator("#schema-CommissionIn")).to_be_in_viewport()
     violations = axe_violations(page, ALL_IMPACTS)
     assert not violations, f"axe on {page.url}: {violations}"
