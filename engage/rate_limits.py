@@ -106,5 +106,6 @@ def limit_client(name: str, per_minute: int | None = None):
             if not allowed(name, per_minute):
                 raise ApiError(429, "rate_limited", TOO_MANY)
             return view(*args, **kwargs)
+        wrapper.api_rate_limited = True  # documented as a possible 429
         return wrapper
     return decorator

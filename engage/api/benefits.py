@@ -3,7 +3,6 @@ measurements and reviews, and the benefits map. Commissioners of the commission 
 evaluators read."""
 from __future__ import annotations
 
-from flask import jsonify
 from marshmallow import Schema, fields, validate
 
 from commissioning_steps import access, benefits
@@ -12,7 +11,9 @@ from surveys import evaluation_report
 
 from ..extensions import db_session
 from . import bp
-from .helpers import current_staff, load_json, staff_required
+from .contract import body, described
+from .helpers import current_staff, staff_required
+from .response_schemas import BenefitOut, BenefitsMapOut, BenefitsOut, MeasurementOut, ReviewOut, StrategyOut
 
 _IDS = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1)),
                    validate=validate.Length(max=200))
@@ -99,20 +100,24 @@ def _one(commission, benefit_id: int) -> dict:
 
 @bp.get("/commissions/<int:commission_id>/benefits")
 @staff_required
+@described("The benefits strategy, every benefit and dis-benefit profile, and the map", out=BenefitsOut, etag=True)
 def list_benefits(commission_id: int):
     commission = _commission(commission_id)
-    return jsonify(commission_id=commission.id, **evaluation_report.benefits_section(db_session(), commission))
+    return {"commission_id": commission.id, **evaluation_report.benefits_section(db_session(), commission)}
 
 
 @bp.put("/commissions/<int:commission_id>/benefits/strategy")
 @staff_required
+@described("Set the benefits strategy", body=StrategyIn, out=StrategyOut, errors=(403, 409),
+           example={"approach": "Measure what residents said matters", "partner_benefits": [
+               {"partner": "Rosehill NHS Trust", "benefits": "Fewer missed appointments"}]})
 def save_strategy(commission_id: int):
     commission = _commission(commission_id, access.WRITE)
-    data = load_json(StrategyIn())
+    data = body()
     strategy = benefits.save_strategy(db_session(), commission, current_staff(), approach=data["approach"],
                                       partner_benefits=data["partner_benefits"])
-    return jsonify(approach=strategy.approach, partner_benefits=strategy.partner_benefits,
-                   updated_at=strategy.updated_at.isoformat() + "Z")
+    return {"approach": strategy.approach, "partner_benefits": strategy.partner_benefits,
+            "updated_at": strategy.updated_at.isoformat() + "Z"}
 
 
 def _input(data: dict) -> benefits.BenefitInput:
@@ -121,56 +126,70 @@ def _input(data: dict) -> benefits.BenefitInput:
 
 @bp.post("/commissions/<int:commission_id>/benefits")
 @staff_required
+@described("Add a benefit or dis-benefit profile", body=BenefitIn, out=BenefitOut, status=201, errors=(403, 409),
+           example={"title": "More carers get a break", "description": "Respite through the day centre",
+                    "stakeholders": ["Carers"], "measure": "Carers using respite a month",
+                    "method": "Day centre register", "owner_role": "Carers' lead"})
 def create_benefit(commission_id: int):
     commission = _commission(commission_id, access.WRITE)
-    data = load_json(BenefitIn())
+    data = body()
     benefit = benefits.create_benefit(db_session(), commission, current_staff(), _input(data),
                                       depends_on=data.get("depends_on"), decisions=data.get("decisions"))
-    return jsonify(_one(commission, benefit.id)), 201
+    return _one(commission, benefit.id), 201
 
 
 @bp.get("/commissions/<int:commission_id>/benefits/<int:benefit_id>")
 @staff_required
+@described("One benefit profile with its measurements and reviews", out=BenefitOut, etag=True)
 def get_benefit(commission_id: int, benefit_id: int):
     commission, benefit = _benefit(commission_id, benefit_id)
-    return jsonify(_one(commission, benefit.id))
+    return _one(commission, benefit.id)
 
 
 @bp.patch("/commissions/<int:commission_id>/benefits/<int:benefit_id>")
 @staff_required
+@described("Change a benefit profile (only the fields sent)", body=BenefitPatch, out=BenefitOut, errors=(403, 409),
+           example={"target_value": 40, "target_date": "2027-03-31"})
 def change_benefit(commission_id: int, benefit_id: int):
     commission, benefit = _benefit(commission_id, benefit_id, access.WRITE)
-    data = load_json(BenefitPatch())
+    data = body()
     changes = {k: v for k, v in data.items() if k in benefits.PROFILE_FIELDS}
     benefits.update_benefit(db_session(), benefit, current_staff(), depends_on=data.get("depends_on"),
                             decisions=data.get("decisions"), **changes)
-    return jsonify(_one(commission, benefit.id))
+    return _one(commission, benefit.id)
 
 
 @bp.post("/commissions/<int:commission_id>/benefits/<int:benefit_id>/measurements")
 @staff_required
+@described("Record a measurement of a benefit (an evidence entry too)", body=MeasurementIn, out=MeasurementOut,
+           status=201, errors=(403, 409),
+           example={"measured_on": "2027-01-31", "value": 23, "source": "Day centre register", "note": None})
 def add_measurement(commission_id: int, benefit_id: int):
     commission, benefit = _benefit(commission_id, benefit_id, access.WRITE)
-    data = load_json(MeasurementIn())
+    data = body()
     row = benefits.record_measurement(db_session(), benefit, current_staff(), **data)
-    return jsonify(id=row.id, benefit_id=benefit.id, date=row.measured_on.isoformat(), value=row.value,
-                   source=row.source, note=row.note, evidence_entry_id=row.evidence_entry_id), 201
+    return {"id": row.id, "benefit_id": benefit.id, "date": row.measured_on.isoformat(), "value": row.value,
+            "source": row.source, "note": row.note, "evidence_entry_id": row.evidence_entry_id}, 201
 
 
 @bp.post("/commissions/<int:commission_id>/benefits/<int:benefit_id>/reviews")
 @staff_required
+@described("Record a review of a benefit (an evidence entry too)", body=ReviewIn, out=ReviewOut, status=201,
+           errors=(403, 409), example={"held_on": "2027-02-14", "extent": "partly", "findings": "Half the target"})
 def add_review(commission_id: int, benefit_id: int):
     commission, benefit = _benefit(commission_id, benefit_id, access.WRITE)
-    data = load_json(ReviewIn())
+    data = body()
     row = benefits.record_review(db_session(), benefit, current_staff(), **data)
-    return jsonify(id=row.id, benefit_id=benefit.id, date=row.held_on.isoformat(), extent=row.extent,
-                   findings=row.findings, new_target_value=row.new_target_value,
-                   new_target_date=row.new_target_date.isoformat() if row.new_target_date else None,
-                   evidence_entry_id=row.evidence_entry_id), 201
+    return {"id": row.id, "benefit_id": benefit.id, "date": row.held_on.isoformat(), "extent": row.extent,
+            "findings": row.findings, "new_target_value": row.new_target_value,
+            "new_target_date": row.new_target_date.isoformat() if row.new_target_date else None,
+            "evidence_entry_id": row.evidence_entry_id}, 201
 
 
 @bp.get("/commissions/<int:commission_id>/benefits/map")
 @staff_required
+@described("The benefits map: outputs and decisions, outcomes, benefits, objectives, and their links",
+           out=BenefitsMapOut)
 def benefits_map(commission_id: int):
     commission = _commission(commission_id)
-    return jsonify(benefits.benefits_map(db_session(), commission.id))
+    return benefits.benefits_map(db_session(), commission.id)

@@ -1,15 +1,21 @@
 """Commissions on the API: list, create, read, change, members, completing steps."""
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import url_for
 
 from commissioning_steps import access, commissions, evidence, journey, progression
 from commissioning_steps.errors import Forbidden, Invalid
 
 from ..extensions import db_session
 from . import bp
-from .helpers import current_staff, load_json, staff_required
+from .contract import body, described, paginate
+from .helpers import current_staff, staff_required
+from .response_schemas import CommissionOut, CommissionsOut, MemberAddedOut, MembersOut
 from .schemas import CommissionIn, CompleteIn, MemberIn
+
+COMMISSION_EXAMPLE = {"title": "Day opportunities", "summary": "Day services with the people who use them",
+                      "area": "Rosehill", "partners": ["Rosehill NHS Trust"],
+                      "population_groups": [{"name": "Carers", "target_share": 30}], "retention_days": 730}
 
 
 def commission_json(commission: commissions.Commission) -> dict:
@@ -53,69 +59,77 @@ def _input(data: dict, base: commissions.Commission | None = None) -> commission
 
 @bp.get("/commissions")
 @staff_required
+@described("The commissions this account can see", out=CommissionsOut, paged="commissions")
 def list_commissions():
-    rows = db_session().scalars(access.visible_commissions(current_staff())).all()
-    return jsonify(commissions=[commission_json(c) for c in rows])
+    rows = paginate(access.visible_commissions(current_staff()))
+    return {"commissions": [commission_json(c) for c in rows]}
 
 
 @bp.post("/commissions")
 @staff_required
+@described("Create a commission (commissioners and administrators)", body=CommissionIn, out=CommissionOut,
+           status=201, errors=(403,), example=COMMISSION_EXAMPLE)
 def create_commission():
     user = current_staff()
     if not access.can_create_commission(user):
         raise Forbidden("Only commissioners and administrators create commissions")
-    data = load_json(CommissionIn())
+    data = body()
     session = db_session()
     commission = commissions.create_commission(session, user, _input(data))
-    response = jsonify(commission_json(commission))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_commission", commission_id=commission.id)
-    return response
+    return commission_json(commission), 201, {"Location": url_for("api.get_commission", commission_id=commission.id)}
 
 
 @bp.get("/commissions/<int:commission_id>")
 @staff_required
+@described("One commission, with its steps and evidence log head", out=CommissionOut, etag=True)
 def get_commission(commission_id: int):
     commission = access.require(db_session(), current_staff(), commission_id)
-    return jsonify(commission_json(commission))
+    return commission_json(commission)
 
 
 @bp.patch("/commissions/<int:commission_id>")
 @staff_required
+@described("Change a commission (only the fields sent)", body=CommissionIn(partial=True), out=CommissionOut,
+           errors=(403,), example={"summary": "Day services, chosen with the people who use them"})
 def update_commission(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.WRITE)
-    data = load_json(CommissionIn(), partial=True)
+    data = body()
     commissions.update_commission(session, commission, _input(data, commission))
-    return jsonify(commission_json(commission))
+    return commission_json(commission)
 
 
 @bp.post("/commissions/<int:commission_id>/steps/<key>/complete")
 @staff_required
+@described("Complete a step through its gateway (or with an override reason)", body=CompleteIn, out=CommissionOut,
+           errors=(403, 409, 422), example={"override_reason": None})
 def complete_step(commission_id: int, key: str):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.WRITE)
     if journey.get_step(key) is None:
         raise Invalid({"step": f"Step must be one of: {', '.join(journey.STEP_KEYS)}"})
-    data = load_json(CompleteIn())
+    data = body()
     progression.complete_step(session, commission, key, current_staff(), data.get("override_reason"))
-    return jsonify(commission_json(commission))
+    return commission_json(commission)
 
 
 @bp.get("/commissions/<int:commission_id>/members")
 @staff_required
+@described("The commission's team", out=MembersOut, paged="members")
 def list_members(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id)
-    return jsonify(members=[{"id": u.id, "name": u.name, "role": role}
-                            for u, role in commissions.members(session, commission)])
+    return {"members": [{"id": u.id, "name": u.name, "role": role}
+                        for u, role in paginate(commissions.members(session, commission))]}
 
 
 @bp.post("/commissions/<int:commission_id>/members")
 @staff_required
+@described("Add a member of staff to the team, by email", body=MemberIn, out=MemberAddedOut, status=201,
+           errors=(403, 409), example={"email": "eve@example.org", "role": "evaluator"})
 def add_member(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.WRITE)
-    data = load_json(MemberIn())
+    data = body()
     member = commissions.add_member(session, commission, data["email"], data["role"])
-    return jsonify(user_id=member.user_id, role=member.role), 201
+    return {"user_id": member.user_id, "role": member.role}, 201

@@ -3,8 +3,8 @@ rating a step, challenges and their answers, and signing off. Evaluators of the 
 challenge and sign off; its commissioners answer; anyone else is told it does not exist."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
-from marshmallow import Schema, fields, validate
+from flask import current_app
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from commissioning_steps import access, evaluation
 from commissioning_steps.errors import Invalid, NotFound
@@ -14,7 +14,10 @@ from ..common.evaluation import challenge_json, report_json
 from ..extensions import db_session
 from . import bp
 from .evidence import entry_json
-from .helpers import current_staff, load_json, staff_required
+from .contract import args, body, described, paginate
+from .helpers import current_staff, staff_required
+from .schemas import NoBody
+from .response_schemas import ChallengeAnsweredOut, ChallengeOut, ChallengesOut, EvaluationOut, RatingOut, SignOffOut
 
 
 
@@ -34,8 +37,24 @@ class AnswerIn(Schema):
     text = fields.String(required=True, validate=validate.Length(max=10_000))
 
 
+class EvaluationQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    version = fields.String(validate=validate.Regexp(r"^(draft|[0-9]{1,9})$", error="Give a version number, or 'draft'"),
+                            metadata={"description": "A signed-off version's number, or `draft`"})
+
+
+class ChallengesQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    open = fields.String(validate=validate.OneOf(("1", "true", "0", "false")),
+                         metadata={"description": "`1` or `true`: only open challenges"})
+
+
 def _version_arg() -> tuple[int | None, bool]:
-    raw = request.args.get("version")
+    raw = args().get("version")
     if raw in (None, ""):
         return None, False
     if raw == "draft":
@@ -47,6 +66,8 @@ def _version_arg() -> tuple[int | None, bool]:
 
 @bp.get("/commissions/<int:commission_id>/evaluation")
 @staff_required
+@described("The evaluation report: steps, indicators, ratings, sign-off and versions", query=EvaluationQuery,
+           out=EvaluationOut, etag=True)
 def get_evaluation(commission_id: int):
     """The latest signed-off version (``?version=N`` for another, ``?version=draft`` for the
     record as it stands); the draft when never signed off."""
@@ -54,41 +75,48 @@ def get_evaluation(commission_id: int):
     commission = access.require(session, current_staff(), commission_id)
     version, draft = _version_arg()
     report = evaluation_report.report(session, commission, version=version, draft=draft)
-    return jsonify(report_json(report, evaluation.sign_off_problems(session, commission)))
+    return report_json(report, evaluation.sign_off_problems(session, commission))
 
 
 @bp.post("/commissions/<int:commission_id>/steps/<key>/rating")
 @staff_required
+@described("Rate a completed step (the commission's evaluators)", body=RatingIn, out=RatingOut, status=201,
+           errors=(403, 409), example={"rating": "partly_evidenced", "commentary": "No residents' view of option B"})
 def rate_step(commission_id: int, key: str):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.ASSESS)
-    data = load_json(RatingIn())
+    data = body()
     entry = evaluation.rate_step(session, commission, current_staff(), step=key, rating=data["rating"],
                                  commentary=data["commentary"])
     rating = evaluation.ratings(session, commission.id)[entry.step]
-    return jsonify(step=entry.step, rating=rating.rating, rating_label=rating.label, commentary=rating.commentary,
-                   entry=entry_json(entry)), 201
+    return {"step": entry.step, "rating": rating.rating, "rating_label": rating.label,
+            "commentary": rating.commentary, "entry": entry_json(entry)}, 201
 
 
 @bp.get("/commissions/<int:commission_id>/challenges")
 @staff_required
+@described("The evaluators' challenges and their answers", query=ChallengesQuery, out=ChallengesOut,
+           paged="challenges")
 def list_challenges(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id)
-    open_only = request.args.get("open") in ("1", "true")
-    threads = evaluation.challenges(session, commission.id)
-    return jsonify(challenges=[challenge_json(t) for t in threads if t.challenge.is_open or not open_only])
+    open_only = args().get("open") in ("1", "true")
+    threads = [t for t in evaluation.challenges(session, commission.id) if t.challenge.is_open or not open_only]
+    return {"challenges": [challenge_json(t) for t in paginate(threads)]}
 
 
 @bp.post("/commissions/<int:commission_id>/challenges")
 @staff_required
+@described("Challenge a step or one evidence entry (the commission's evaluators)", body=ChallengeIn,
+           out=ChallengeOut, status=201, errors=(403, 409),
+           example={"text": "Which residents were asked about the bus route?", "step": "investigate", "entry_id": None})
 def raise_challenge(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.ASSESS)
-    data = load_json(ChallengeIn())
+    data = body()
     challenge = evaluation.raise_challenge(session, commission, current_staff(), text=data["text"],
                                            step=data["step"], entry_id=data["entry_id"])
-    return jsonify(challenge_json(evaluation.Thread(challenge))), 201
+    return challenge_json(evaluation.Thread(challenge)), 201
 
 
 def _challenge(challenge_id: int, action: str):
@@ -103,31 +131,36 @@ def _challenge(challenge_id: int, action: str):
 
 @bp.get("/challenges/<int:challenge_id>")
 @staff_required
+@described("One challenge with its answers", out=ChallengeOut)
 def get_challenge(challenge_id: int):
     challenge = _challenge(challenge_id, access.READ)
     [thread] = [t for t in evaluation.challenges(db_session(), challenge.commission_id) if t.challenge.id == challenge.id]
-    return jsonify(challenge_json(thread))
+    return challenge_json(thread)
 
 
 @bp.post("/challenges/<int:challenge_id>/answers")
 @staff_required
+@described("Answer a challenge (the commission's commissioners)", body=AnswerIn, out=ChallengeAnsweredOut,
+           status=201, errors=(403, 409), example={"text": "The survey of 212 residents, entry 14"})
 def answer_challenge(challenge_id: int):
     challenge = _challenge(challenge_id, access.WRITE)
-    data = load_json(AnswerIn())
+    data = body()
     answer = evaluation.answer_challenge(db_session(), challenge, current_staff(), text=data["text"])
     [thread] = [t for t in evaluation.challenges(db_session(), challenge.commission_id) if t.challenge.id == challenge.id]
-    return jsonify(answer={"id": answer.id, "text": answer.text, "evidence_entry_id": answer.evidence_entry_id},
-                   challenge=challenge_json(thread)), 201
+    return {"answer": {"id": answer.id, "text": answer.text, "evidence_entry_id": answer.evidence_entry_id},
+            "challenge": challenge_json(thread)}, 201
 
 
 @bp.post("/commissions/<int:commission_id>/evaluation/sign-off")
 @staff_required
+@described("Sign the evaluation off (refused, naming what is missing, while a step is unrated or a challenge open)",
+           body=NoBody, out=SignOffOut, status=201, errors=(403, 409))
 def sign_off(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.ASSESS)
-    load_json(Schema())  # no body, or an empty object
+    body()
     row = evaluation_report.sign_off(session, commission, current_staff(),
                                      current_app.extensions["engage.checkpoint_signer"])
-    return jsonify(version=row.version, head=row.head, entry_count=row.entry_count,
-                   signed_at=row.signed_at.isoformat() + "Z", content_sha256=row.content_sha256,
-                   evidence_entry_id=row.evidence_entry_id, checkpoint_id=row.checkpoint_id), 201
+    return {"version": row.version, "head": row.head, "entry_count": row.entry_count,
+            "signed_at": row.signed_at.isoformat() + "Z", "content_sha256": row.content_sha256,
+            "evidence_entry_id": row.evidence_entry_id, "checkpoint_id": row.checkpoint_id}, 201

@@ -24,6 +24,7 @@ def staff_required(view):
             raise ApiError(401, "unauthorised", "Send a valid token as 'Authorization: Bearer <token>'")
         g.api_user = user
         return view(*args, **kwargs)
+    wrapper.api_auth = "bearer"  # the OpenAPI document's security for this route
     return wrapper
 
 
@@ -31,7 +32,9 @@ def current_staff():
     return g.api_user
 
 
-def load_json(schema: Schema, partial: bool = False) -> dict[str, Any]:
+def load_json(schema: Schema, partial: bool | None = None) -> dict[str, Any]:
+    if request.get_data(cache=True) and not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as JSON, with 'Content-Type: application/json'")
     body = request.get_json(silent=True)
     if body is None:
         if not request.get_data(cache=True):

@@ -11,6 +11,10 @@ from commissioning_steps.evidence import KINDS
 from commissioning_steps.staff import DEFAULT_TOKEN_DAYS
 
 
+class NoBody(Schema):
+    """Nothing to send: no body, or an empty object."""
+
+
 class TokenRequest(Schema):
     email = fields.String(required=True)
     password = fields.String(required=True)

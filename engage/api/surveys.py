@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from flask import current_app, jsonify, request, url_for
-from marshmallow import Schema, fields, validate
+from flask import request, url_for
+from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy import select
 
 from commissioning_steps import access
@@ -26,7 +26,9 @@ from ..common.errors import ApiError
 from ..extensions import db_session, release_session
 from ..rate_limits import limit_client
 from . import bp
-from .helpers import current_staff, load_json, staff_required
+from .contract import Alternative, args, body, described, paginate
+from .helpers import current_staff, staff_required
+from .response_schemas import PublicSurveyOut, ReceiptOut, ResponseOut, ResultsOut, SurveyOut, SurveysOut
 
 
 class _UtcDateTime(fields.AwareDateTime):
@@ -54,7 +56,37 @@ class SurveyIn(Schema):
 
 
 class AnswersIn(Schema):
-    answers = fields.Dict(keys=fields.String(), required=True)
+    answers = fields.Dict(keys=fields.String(), required=True,
+                          metadata={"description": "Each question's id and its answer"})
+
+
+class ArchivedQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    archived = fields.String(load_default="exclude", validate=validate.OneOf(("exclude", "include", "only"),
+                                                                             error="Use archived=exclude, include or only"))
+
+
+class ResultsQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(validate=validate.OneOf(("json", "csv", "export")),
+                           metadata={"description": "`csv`: every response as a spreadsheet; `export`: the figures "
+                                                    "and every response's answers"})
+    by = fields.String(validate=validate.Length(max=100),
+                       metadata={"description": "An about-you question's id to break results down by"})
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Search free-text answers"})
+
+
+class ExportOut(ResultsOut):
+    """``?format=export``: the figures with every response's answers."""
+
+
+SURVEY_EXAMPLE = {"title": "Getting to the day centre", "step": "investigate",
+                  "questions": [{"id": "travel", "type": "single_choice", "text": "How do you get there?",
+                                 "options": ["Bus", "Car", "Walk"]}]}
 
 
 def _input(data: dict) -> lifecycle.SurveyInput:
@@ -109,62 +141,66 @@ def _survey_for(survey_id: int, action: str) -> tuple[Survey, Commission]:
 
 @bp.post("/commissions/<int:commission_id>/surveys")
 @staff_required
+@described("Create a draft survey (from a template, or questions or sections)", body=SurveyIn, out=SurveyOut,
+           status=201, errors=(403,), example=SURVEY_EXAMPLE)
 def create_survey(commission_id: int):
     session = db_session()
     commission = access.require(session, current_staff(), commission_id, access.WRITE)
-    survey = lifecycle.create_survey(session, commission, current_staff(), _input(load_json(SurveyIn())))
-    return jsonify(survey_json(survey, 0)), 201, {"Location": url_for("api.get_survey", survey_id=survey.id)}
+    survey = lifecycle.create_survey(session, commission, current_staff(), _input(body()))
+    return survey_json(survey, 0), 201, {"Location": url_for("api.get_survey", survey_id=survey.id)}
 
 
 @bp.get("/commissions/<int:commission_id>/surveys")
 @staff_required
+@described("The commission's surveys", query=ArchivedQuery, out=SurveysOut, paged="surveys")
 def list_surveys(commission_id: int):
     """The commission's surveys; archived ones only with ``?archived=include`` (all) or
     ``?archived=only``."""
     session = db_session()
     commission = access.require(session, current_staff(), commission_id)
-    choice = request.args.get("archived", "exclude")
-    if choice not in ("exclude", "include", "only"):
-        raise Invalid({"archived": "Use archived=exclude, include or only"})
-    archived = {"exclude": False, "include": None, "only": True}[choice]
-    return jsonify(surveys=[survey_json(s) for s in lifecycle.for_commission(session, commission.id, archived)])
+    archived = {"exclude": False, "include": None, "only": True}[args()["archived"]]
+    return {"surveys": [survey_json(s) for s in paginate(lifecycle.for_commission(session, commission.id, archived))]}
 
 
 @bp.get("/surveys/<int:survey_id>")
 @staff_required
+@described("One survey, its questions and its response count", out=SurveyOut, etag=True)
 def get_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.READ)
-    return jsonify(survey_json(survey))
+    return survey_json(survey)
 
 
 @bp.patch("/surveys/<int:survey_id>")
 @staff_required
+@described("Change a survey (questions only in draft)", body=SurveyIn, out=SurveyOut, errors=(403, 409),
+           example={"closes_at": "2027-03-31T17:00:00Z"})
 def update_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
-    lifecycle.update_survey(db_session(), survey, _input(load_json(SurveyIn())))
-    return jsonify(survey_json(survey))
+    lifecycle.update_survey(db_session(), survey, _input(body()))
+    return survey_json(survey)
 
 
 @bp.post("/surveys/<int:survey_id>/open")
 @staff_required
+@described("Open a survey for answers", out=SurveyOut, errors=(403, 409))
 def open_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
     lifecycle.open_survey(db_session(), survey)
-    return jsonify(survey_json(survey))
+    return survey_json(survey)
 
 
 @bp.post("/surveys/<int:survey_id>/close")
 @staff_required
+@described("Close a survey; its results are appended to the evidence log", out=SurveyOut, errors=(403, 409))
 def close_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
     entry = lifecycle.close_survey(db_session(), survey, current_staff())
-    body = survey_json(survey)
-    body["evidence_entry"] = {"id": entry.id, "seq": entry.seq, "hash": entry.hash}
-    return jsonify(body)
+    return {**survey_json(survey), "evidence_entry": {"id": entry.id, "seq": entry.seq, "hash": entry.hash}}
 
 
 @bp.delete("/surveys/<int:survey_id>")
 @staff_required
+@described("Delete a draft survey", out=None, status=204, errors=(403, 409))
 def delete_survey(survey_id: int):
     """Delete a draft (409 for an open or closed survey: close it, or archive it)."""
     survey, _ = _survey_for(survey_id, access.WRITE)
@@ -174,18 +210,20 @@ def delete_survey(survey_id: int):
 
 @bp.post("/surveys/<int:survey_id>/archive")
 @staff_required
+@described("Archive a closed survey (its responses, results and evidence are kept)", out=SurveyOut, errors=(403, 409))
 def archive_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
     lifecycle.archive_survey(db_session(), survey)
-    return jsonify(survey_json(survey))
+    return survey_json(survey)
 
 
 @bp.post("/surveys/<int:survey_id>/unarchive")
 @staff_required
+@described("Bring an archived survey back", out=SurveyOut, errors=(403, 409))
 def unarchive_survey(survey_id: int):
     survey, _ = _survey_for(survey_id, access.WRITE)
     lifecycle.archive_survey(db_session(), survey, archived=False)
-    return jsonify(survey_json(survey))
+    return survey_json(survey)
 
 
 def _all_responses(survey_id: int) -> list[SurveyResponse]:
@@ -195,42 +233,44 @@ def _all_responses(survey_id: int) -> list[SurveyResponse]:
 
 @bp.get("/surveys/<int:survey_id>/results")
 @staff_required
+@described("A survey's results: per question, with representativeness", query=ResultsQuery, out=ResultsOut,
+           responses={200: [ExportOut, "text/csv"]}, etag=True, errors=(422,))
 def survey_results(survey_id: int):
     survey, commission = _survey_for(survey_id, access.READ)
     rows = _all_responses(survey.id)
-    if request.args.get("format") == "csv":
+    if args().get("format") == "csv":
         return survey_responses_csv(survey, rows)
     figures = results.survey_results(survey, rows, commission.population_groups,
-                                     by=request.args.get("by"), search=request.args.get("q"))
-    if request.args.get("format") == "export":
-        figures["answers"] = results.answers_export(rows)
-    return jsonify(figures)
+                                     by=args().get("by"), search=args().get("q"))
+    if args().get("format") == "export":
+        return Alternative(ExportOut, {**figures, "answers": results.answers_export(rows)})
+    return figures
 
 
 # -- residents -----------------------------------------------------------------------------
 
 
-def _secret() -> bytes:
-    return current_app.config["SECRET_KEY"].encode()
-
-
 @bp.get("/public/surveys/<slug>")
+@described("An open survey, for a kiosk or app to show (no sign-in)", out=PublicSurveyOut, etag=True)
 def public_survey(slug: str):
     """What a native app or kiosk needs to show an open survey."""
     survey = lifecycle.answerable(db_session(), slug)
-    return jsonify(id=survey.id, title=survey.title, description=survey.description,
-                   privacy_notice=survey.privacy_notice, material=_material(survey), version=survey.version,
-                   questions=flatten(survey.definition))
+    return {"id": survey.id, "title": survey.title, "description": survey.description,
+            "privacy_notice": survey.privacy_notice, "material": _material(survey), "version": survey.version,
+            "questions": flatten(survey.definition)}
 
 
 @bp.post("/surveys/<int:survey_id>/responses")
 @limit_client("submit")
+@described("Answer a survey (residents, no sign-in); the receipt sees, changes or deletes the answers",
+           body=AnswersIn, out=ReceiptOut, status=201, responses={200: ReceiptOut}, errors=(409, 503),
+           example={"answers": {"travel": "Bus"}})
 def submit_response(survey_id: int):
     """Checked here, stored by the process's submission writer with whatever else arrived
     meanwhile (``engage.common.submissions``), and answered once that group has committed."""
     writer = submissions.writer()
     survey = writer.surveys.get(survey_id, lambda sid: lifecycle.get_survey(db_session(write=False), sid))
-    data = load_json(AnswersIn())
+    data = body()
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not (1 <= len(key) <= 200):
         raise Invalid({"Idempotency-Key": "Send an Idempotency-Key of 1 to 200 characters"})
@@ -244,8 +284,8 @@ def submit_response(survey_id: int):
     except submissions.WriteFailed:
         raise ApiError(503, "unavailable", "Your answers could not be stored just now. Send them again with "
                                            "the same Idempotency-Key: they will be counted once.") from None
-    return jsonify(receipt=done.receipt, survey_id=submission.survey_id, survey_version=done.survey_version), \
-        201 if done.created else 200
+    return ({"receipt": done.receipt, "survey_id": submission.survey_id, "survey_version": done.survey_version},
+            201 if done.created else 200)
 
 
 def _response_json(response: SurveyResponse) -> dict:
@@ -258,22 +298,26 @@ def _response_json(response: SurveyResponse) -> dict:
 
 @bp.get("/responses/<receipt>")
 @limit_client("receipt")
+@described("A resident's answers, by receipt", out=ResponseOut)
 def get_response(receipt: str):
-    return jsonify(_response_json(responses.find(db_session(), receipt)))
+    return _response_json(responses.find(db_session(), receipt))
 
 
 @bp.put("/responses/<receipt>")
 @limit_client("receipt")
+@described("Change a resident's answers while the survey is open", body=AnswersIn, out=ResponseOut, errors=(409,),
+           example={"answers": {"travel": "Walk"}})
 def change_response(receipt: str):
     session = db_session()
     response = responses.find(session, receipt)
-    data = load_json(AnswersIn())
+    data = body()
     responses.change(session, response, data["answers"])
-    return jsonify(_response_json(response))
+    return _response_json(response)
 
 
 @bp.delete("/responses/<receipt>")
 @limit_client("receipt")
+@described("Delete a resident's answers", out=None, status=204, errors=(409,))
 def delete_response(receipt: str):
     session = db_session()
     responses.delete(session, responses.find(session, receipt))

@@ -2,7 +2,7 @@
 and the public journey."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import request
 
 from commissioning_steps import accounts, journey, staff
 from commissioning_steps.errors import NotFound
@@ -10,13 +10,18 @@ from commissioning_steps.errors import NotFound
 from ..auth import TOO_MANY, WRONG, authenticate
 from ..extensions import db_session
 from . import bp
-from .helpers import ApiError, current_staff, load_json, staff_required
+from .contract import body, described, paginate
+from .helpers import ApiError, current_staff, staff_required
+from .response_schemas import JourneyOut, NamedTokenOut, OwnDataOut, TokenOut, TokensOut
 from .schemas import NamedTokenIn, TokenRequest
 
 
 @bp.post("/auth/token")
+@described("Sign in: a token for the API, lasting 12 hours", body=TokenRequest, out=TokenOut, errors=(401, 429),
+           example={"email": "commissioner@example.org", "password": "correct horse battery staple"})
 def issue_token():
-    data = load_json(TokenRequest())
+    """Failed attempts are throttled per account and address, and over the whole service."""
+    data = body()
     result = authenticate(data["email"], data["password"])
     session = db_session()
     if result.limited:
@@ -26,7 +31,7 @@ def issue_token():
     if result.user is None:
         raise ApiError(401, "invalid_credentials", WRONG + ".")
     token = staff.issue_token(session, result.user, name="Signed in through the API")
-    return jsonify(token=token, token_type="Bearer", expires_in=int(staff.TOKEN_LIFETIME.total_seconds()))
+    return {"token": token, "token_type": "Bearer", "expires_in": int(staff.TOKEN_LIFETIME.total_seconds())}
 
 
 def _current_token_id() -> int | None:
@@ -36,41 +41,49 @@ def _current_token_id() -> int | None:
 
 @bp.get("/auth/tokens")
 @staff_required
+@described("This account's tokens that still work", out=TokensOut, paged="tokens")
 def list_tokens():
     """The caller's own tokens that still work (never the tokens themselves: only hashes are kept)."""
     current = _current_token_id()
-    return jsonify(tokens=[{**t.as_dict(), "current": t.id == current}
-                           for t in staff.tokens_of(db_session(), current_staff())])
+    return {"tokens": [{**t.as_dict(), "current": t.id == current}
+                       for t in paginate(staff.tokens_of(db_session(), current_staff()))]}
 
 
 @bp.post("/auth/tokens")
 @staff_required
+@described("A named token with its own expiry (shown once)", body=NamedTokenIn, out=NamedTokenOut, status=201,
+           example={"name": "Reporting script", "expires_in_days": 30})
 def create_token():
-    data = load_json(NamedTokenIn())
+    data = body()
     row, token = staff.create_named_token(db_session(), current_staff(), data["name"], data["expires_in_days"])
-    return jsonify(**row.as_dict(), token=token, token_type="Bearer"), 201
+    return {**row.as_dict(), "token": token, "token_type": "Bearer"}, 201
 
 
 @bp.delete("/auth/tokens/<int:token_id>")
 @staff_required
+@described("Revoke one of this account's tokens", out=None, status=204)
 def revoke_token(token_id: int):
     staff.revoke_token(db_session(), current_staff(), token_id)
     return "", 204
 
 
 @bp.get("/journey")
+@described("The eight-step journey: stages, steps, principles and practice questions (public)", out=JourneyOut,
+           etag=True)
 def get_journey():
-    return jsonify(journey.as_dict())
+    return journey.as_dict()
 
 
 @bp.get("/auth/me/export")
 @staff_required
+@described("Everything Engage holds about this account", out=OwnDataOut)
 def export_own_data():
-    return jsonify(accounts.export_own_data(db_session(), current_staff()))
+    return accounts.export_own_data(db_session(), current_staff())
 
 
 @bp.delete("/staff/<int:user_id>")
 @staff_required
+@described("Delete a staff account (administrators)", out=None, status=204, errors=(403, 409))
 def delete_staff_account(user_id: int):
     """Administrators delete an account; its evidence stays authored by ``staff#id`` and its role."""
     session = db_session()

@@ -1,33 +1,13 @@
-"""How "you said, we did" things look as JSON, for the API and the public page alike, and the
-paging both use."""
+"""How "you said, we did" things look as JSON, for the API and the public page alike."""
 from __future__ import annotations
 
 from typing import Any
 
 from commissioning_steps import decisions
-from commissioning_steps.errors import Invalid
-from commissioning_steps.inputs import MAX_PER_PAGE, PER_PAGE
 
 
 def _iso(value) -> str | None:
     return value.isoformat() + "Z" if value is not None else None
-
-
-def paging(args) -> tuple[int, int]:
-    """``?page=&per_page=`` as numbers, refusing what cannot be a page."""
-    errors: dict[str, str] = {}
-    values = {}
-    for key, default, ceiling in (("page", 1, 10**9), ("per_page", PER_PAGE, MAX_PER_PAGE)):
-        raw = args.get(key)
-        if raw in (None, ""):
-            values[key] = default
-        elif not raw.isdigit() or not 1 <= int(raw[:12]) <= ceiling:
-            errors[key] = f"Give {key} as a whole number from 1 to {ceiling}"
-        else:
-            values[key] = int(raw)
-    if errors:
-        raise Invalid(errors)
-    return values["page"], values["per_page"]
 
 
 def item_json(item, item_themes) -> dict[str, Any]:

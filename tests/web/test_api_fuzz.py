@@ -14,7 +14,8 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect, text
+
+from stored_state import fingerprint as _fingerprint
 
 FIELDS = ["title", "summary", "name", "description", "step", "kind", "payload", "answers", "items", "themes",
           "decisions", "into", "status", "url", "events", "email", "role", "password", "rating", "commentary",
@@ -44,16 +45,6 @@ def _routes(app):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             out.append((method, rule.rule))
     return sorted(out)
-
-
-def _fingerprint(engine) -> dict:
-    """Row counts of every table, and each commission's evidence head: what a refused request
-    must leave as it found it."""
-    with engine.connect() as conn:
-        names = [t for t in inspect(conn).get_table_names() if not t.startswith(("input_items_fts", "apscheduler"))]
-        counts = {t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar() for t in names}
-        heads = conn.execute(text("SELECT id, evidence_count, evidence_head FROM commissions ORDER BY id")).all()
-    return {"counts": counts, "heads": [tuple(r) for r in heads]}
 
 
 @pytest.fixture
