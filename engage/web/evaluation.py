@@ -370,7 +370,8 @@ def benefits_page(commission_id: int):
 
     decision_titles = {d.id: d.title for d in decisions_of(session, commission.id)}
     return render_template("evaluation/benefits.html", commission=commission, section=section, titles=titles,
-                           decision_titles=decision_titles, measure_step=benefits.measure_step(commission))
+                           decision_titles=decision_titles, measure_step=benefits.measure_step(commission),
+                           can_write=access.allowed(session, current_user, commission.id, access.WRITE))
 
 
 __all__ = ["bp"]
