@@ -494,7 +494,14 @@ def _decision_page(commission: Commission, decision: decisions.Decision, errors=
         linked_themes=linked_themes, linked_items=linked_items, figures=decisions.figures(session, decision),
         statuses=decisions.STATUSES, themes=themes.themes_of(session, commission.id), errors=errors or {},
         values=values, chosen_themes=set(_ints(values.get("themes", []))), date_items=date_items,
-        can_write=_can_write(commission)), status
+        can_write=_can_write(commission), meant_benefits=_meant_benefits(session, decision)), status
+
+
+def _meant_benefits(session, decision: decisions.Decision) -> list:
+    from commissioning_steps import benefits
+
+    ids = benefits.benefits_for_decisions(session, [decision.id]).get(decision.id, [])
+    return [benefits.get_benefit(session, i) for i in ids]
 
 
 @bp.get(STAFF + "/decisions/<int:decision_id>")

@@ -183,6 +183,8 @@ def test_changing_a_profile_links_decisions_and_dependencies(commissioner, store
     with store.session() as s:
         assert benefits.get_benefit(s, second).title == "Carers' time back, renamed"
         assert benefits.links_of(s, [second])[second] == {"depends_on": [first], "decisions": [decision_id]}
+    page = _page(commissioner.get(f"/commissions/{cid}/decisions/{decision_id}"))
+    assert "Benefits it is meant to bring" in page and "Benefit: Carers' time back, renamed" in page
     page = _page(commissioner.get(f"/commissions/{cid}/benefits"))
     assert "Decision: Door-to-door transport leads to Reliable pick-ups" in page  # the map's list
     assert "Fewer missed days is needed for Carers' time back, renamed" in page
