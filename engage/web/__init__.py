@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
     times.zone_named(app.config.get("ENGAGE_TIMEZONE"))  # a mistyped zone stops the app at start
     app.add_template_filter(times.uk_datetime, "uk_datetime")
     app.add_template_filter(times.uk_date, "uk_date")
+    app.add_template_filter(times.long_date, "long_date")
+    app.add_template_filter(times.uk_timestamp, "uk_timestamp")
     app.add_template_global(times.zone_label)
     app.add_template_global(shown_if)
     app.add_template_global(evidence_findings)

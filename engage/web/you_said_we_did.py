@@ -579,14 +579,3 @@ def live_influence_page(code: str):
     return render_template("live/influence.html", live=live, published=published)
 
 
-@bp.app_template_filter("long_date")
-def long_date(value) -> str:
-    """``2026-11-20`` (or a date) as "20 November 2026"; empty for nothing."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return f"{value.day} {value.strftime('%B %Y')}"
