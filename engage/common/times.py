@@ -117,3 +117,29 @@ def to_uk(moment: datetime) -> datetime:
 def uk_time(moment: datetime) -> str:
     """The time of day in the service's zone: "5pm", "9:30am", "midday", "midnight"."""
     return clock(to_uk(moment))
+
+
+def long_date(value: datetime | date | str | None, empty: str = "not yet") -> str:
+    """The day of a date, a stored (naive UTC) time or ISO text of either, as "1 December 2026".
+    A time is read in the service's zone first, so 11:30pm UTC on 31 May is "1 June" in London
+    (summer time)."""
+    if not value:
+        return empty
+    if isinstance(value, str):
+        text = value.strip().rstrip("Z")
+        try:
+            value = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = to_uk(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_timestamp(value: datetime | None) -> str:
+    """A stored time to the second, in the service's zone: "1 Dec 2026, 14:05:09" (for logs of
+    deliveries and timings, where seconds matter); "–" for none."""
+    if value is None:
+        return "–"
+    local = to_uk(value)
+    return f"{local.day} {local:%b %Y, %H:%M:%S}"

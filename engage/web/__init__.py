@@ -5,8 +5,8 @@ from flask import Flask
 
 from ..common import times
 from . import (
-    account, activity, api_reference, commissions, errors, evaluation, evidence_log, help_pages, live, public,
-    survey_answering, surveys_staff, webhooks, you_said_we_did,
+    account, activity, api_reference, benefits, commissions, errors, evaluation, evidence_log, help_pages,
+    live, public, survey_answering, surveys_staff, webhooks, you_said_we_did,
 )
 from .answer_forms import form_state, question_view
 from .staff_views import evidence_findings, shown_if
@@ -14,7 +14,7 @@ from .staff_views import evidence_findings, shown_if
 
 def init_app(app: Flask) -> None:
     for module in (public, account, commissions, evidence_log, survey_answering, surveys_staff, live,
-                   you_said_we_did, evaluation, webhooks, help_pages, activity, api_reference):
+                   you_said_we_did, evaluation, webhooks, help_pages, activity, api_reference, benefits):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_global(form_state)
@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
     times.zone_named(app.config.get("ENGAGE_TIMEZONE"))  # a mistyped zone stops the app at start
     app.add_template_filter(times.uk_datetime, "uk_datetime")
     app.add_template_filter(times.uk_date, "uk_date")
+    app.add_template_filter(times.long_date, "long_date")
+    app.add_template_filter(times.uk_timestamp, "uk_timestamp")
     app.add_template_global(times.zone_label)
     app.add_template_global(shown_if)
     app.add_template_global(evidence_findings)

@@ -7,7 +7,6 @@ Bearer token; everything else here needs a signed-in session (forms carry CSRF t
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -78,14 +77,6 @@ def indicator_link(commission_id: int, ref: str | None) -> str | None:
     return None
 
 
-@bp.app_template_filter()
-def long_date(value) -> str:
-    """An ISO date or time, or a date, as "1 December 2026"."""
-    if not value:
-        return "not yet"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.rstrip("Z")) if "T" in value else date.fromisoformat(value)
-    return value.strftime("%-d %B %Y")
 
 
 @bp.app_template_global()
@@ -370,7 +361,8 @@ def benefits_page(commission_id: int):
 
     decision_titles = {d.id: d.title for d in decisions_of(session, commission.id)}
     return render_template("evaluation/benefits.html", commission=commission, section=section, titles=titles,
-                           decision_titles=decision_titles, measure_step=benefits.measure_step(commission))
+                           decision_titles=decision_titles, measure_step=benefits.measure_step(commission),
+                           can_write=access.allowed(session, current_user, commission.id, access.WRITE))
 
 
 __all__ = ["bp"]

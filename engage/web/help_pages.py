@@ -1,4 +1,5 @@
-"""Help for each kind of user, and the privacy page: what Engage keeps about residents."""
+"""Help for each kind of user, the privacy page (what Engage keeps about residents) and the
+accessibility statement (what is and is not tested)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -29,3 +30,8 @@ def evaluators():
 @bp.get("/privacy")
 def privacy():
     return render_template("help/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("help/accessibility.html")

@@ -494,7 +494,14 @@ def _decision_page(commission: Commission, decision: decisions.Decision, errors=
         linked_themes=linked_themes, linked_items=linked_items, figures=decisions.figures(session, decision),
         statuses=decisions.STATUSES, themes=themes.themes_of(session, commission.id), errors=errors or {},
         values=values, chosen_themes=set(_ints(values.get("themes", []))), date_items=date_items,
-        can_write=_can_write(commission)), status
+        can_write=_can_write(commission), meant_benefits=_meant_benefits(session, decision)), status
+
+
+def _meant_benefits(session, decision: decisions.Decision) -> list:
+    from commissioning_steps import benefits
+
+    ids = benefits.benefits_for_decisions(session, [decision.id]).get(decision.id, [])
+    return [benefits.get_benefit(session, i) for i in ids]
 
 
 @bp.get(STAFF + "/decisions/<int:decision_id>")
@@ -572,14 +579,3 @@ def live_influence_page(code: str):
     return render_template("live/influence.html", live=live, published=published)
 
 
-@bp.app_template_filter("long_date")
-def long_date(value) -> str:
-    """``2026-11-20`` (or a date) as "20 November 2026"; empty for nothing."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return f"{value.day} {value.strftime('%B %Y')}"

@@ -82,3 +82,18 @@ def test_the_api_still_answers_a_plain_404(client, world, team):
 def test_signed_out_visitors_get_the_sign_in_page_not_the_access_page(client, team):
     response = client.get(f"/commissions/{team['theirs'].id}")
     assert response.status_code == 302 and "/sign-in" in response.location
+
+
+def test_the_accessibility_statement_is_linked_from_every_footer_and_says_what_is_tested(client):
+    footer = _html(client.get("/help"))
+    footer = footer[footer.index("<footer"):]
+    assert 'href="/accessibility"' in footer and "Accessibility statement" in footer
+    page = _html(client.get("/accessibility"))
+    assert '<h1 class="govuk-heading-l">Accessibility statement for Engage</h1>' in page
+    for heading in ("How accessible this service is", "Feedback and contact information",
+                    "Reporting accessibility problems with this service", "Enforcement procedure",
+                    "Compliance status", "Non-accessible content", "What we test, and what we do not",
+                    "Preparation of this accessibility statement"):
+        assert heading in page, heading
+    assert "partially compliant" in page and "axe-core" in page and "320 CSS pixels" in page
+    assert "not yet been tested by disabled people" in page  # honest about what is not tested
