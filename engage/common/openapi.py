@@ -31,6 +31,7 @@ ERROR_STATUSES = {
     415: "The body is not sent as `application/json`",
     422: "A field (body or query string) is missing or wrong; `fields` names each",
     429: "Too many requests from this client; `Retry-After` says when to try again",
+    503: "Not stored just now; send the same request again (with the same Idempotency-Key: counted once)",
 }
 ERROR_EXAMPLE = {"error": {"code": "invalid", "message": "Some fields are not valid",
                            "fields": {"title": "Missing data for required field."}}}
@@ -125,7 +126,8 @@ def _error_responses() -> dict[str, dict]:
 def _code(status: int) -> str:
     return {400: "malformed_json", 401: "unauthorised", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 413: "request_entity_too_large",
-            415: "unsupported_media_type", 429: "rate_limited"}.get(status, "invalid")
+            415: "unsupported_media_type", 429: "rate_limited",
+            503: "unavailable"}.get(status, "invalid")
 
 
 def _error_statuses(op: Operation) -> list[int]:
