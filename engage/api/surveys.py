@@ -194,13 +194,12 @@ def _all_responses(survey_id: int) -> list[SurveyResponse]:
 @staff_required
 def survey_results(survey_id: int):
     survey, commission = _survey_for(survey_id, access.READ)
-    rows = _all_responses(survey.id)
     if request.args.get("format") == "csv":
-        return survey_responses_csv(survey, rows)
-    figures = results.survey_results(survey, rows, commission.population_groups,
+        return survey_responses_csv(survey, db_session())
+    figures = results.stored_results(db_session(), survey, commission.population_groups,
                                      by=request.args.get("by"), search=request.args.get("q"))
     if request.args.get("format") == "export":
-        figures["answers"] = results.answers_export(rows)
+        figures["answers"] = results.answers_export(_all_responses(survey.id))
     return jsonify(figures)
 
 
