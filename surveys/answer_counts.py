@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Protocol, Sequence
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from .models import SurveyAnswer, SurveyResponse
@@ -34,8 +34,12 @@ class Answers(Protocol):
     def counted(self, question_ids: Sequence[str]) -> dict[str, Groups]:
         """Each question's answers as (value, n) groups; a question nobody answered is missing."""
 
-    def listed(self, question_id: str) -> list[Any]:
-        """Every answer given to the question, in the order the responses were stored."""
+    def listed(self, question_id: str, limit: int | None = None) -> list[Any]:
+        """The answers given to the question (the first ``limit``), in the order the responses
+        were stored."""
+
+    def listed_count(self, question_id: str) -> tuple[int, int]:
+        """How many answered the question, and how many of the answers are not empty (null)."""
 
     def segmented(self, by: str, question_ids: Sequence[str]) -> tuple[Groups, dict[str, list[tuple[Any, Any, int]]]]:
         """Respondents per answer to ``by`` (``MISSING`` for those who did not answer it), and
@@ -78,13 +82,20 @@ class StoredAnswers:
             raw.setdefault(qid, []).append((json.loads(value), n))
         return {qid: _merge(groups) for qid, groups in raw.items()}
 
-    def listed(self, question_id: str) -> list[Any]:
+    def listed(self, question_id: str, limit: int | None = None) -> list[Any]:
         a = SurveyAnswer
         rows = self.session.scalars(
             select(a.value).join(SurveyResponse, SurveyResponse.id == a.response_id)
             .where(a.survey_id == self.survey_id, a.question_id == question_id)
-            .order_by(SurveyResponse.submitted_at, SurveyResponse.id))
+            .order_by(SurveyResponse.submitted_at, SurveyResponse.id).limit(limit))
         return [json.loads(v) for v in rows]
+
+    def listed_count(self, question_id: str) -> tuple[int, int]:
+        a = SurveyAnswer
+        answered, given = self.session.execute(
+            select(func.count(), func.coalesce(func.sum(case((a.value == "null", 0), else_=1)), 0))
+            .where(a.survey_id == self.survey_id, a.question_id == question_id)).one()
+        return int(answered), int(given)
 
     def segmented(self, by: str, question_ids: Sequence[str]):
         seg = aliased(SurveyAnswer)
@@ -142,8 +153,12 @@ class ListedAnswers:
                 out[qid] = groups
         return out
 
-    def listed(self, question_id: str) -> list[Any]:
-        return [a[question_id] for a in self.answers if question_id in a]
+    def listed(self, question_id: str, limit: int | None = None) -> list[Any]:
+        return [a[question_id] for a in self.answers if question_id in a][:limit]
+
+    def listed_count(self, question_id: str) -> tuple[int, int]:
+        given = [a[question_id] for a in self.answers if question_id in a]
+        return len(given), sum(1 for v in given if v is not None)
 
     def segmented(self, by: str, question_ids: Sequence[str]):
         people = _merge((a.get(by, MISSING_KEY), 1) for a in self.answers)

@@ -83,7 +83,11 @@ class SurveyAnswer(Base):
     """
 
     __tablename__ = "survey_answers"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    # Counting by value reads this index in order, with no sort (SQLite). Not on PostgreSQL, whose
+    # b-tree entries cannot hold a long free-text answer; it counts with a hash aggregate instead.
+    __table_args__ = (Index("ix_survey_answers_value", "survey_id", "question_id", "value",
+                            "response_id").ddl_if(dialect="sqlite"),
+                      {"sqlite_with_rowid": False})
 
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(100), primary_key=True)

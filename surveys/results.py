@@ -100,11 +100,23 @@ def _segment(q: dict, by: dict, people: answer_counts.Groups,
     return out
 
 
+def _limit_lists(figures: dict[str, Any], limit: int) -> None:
+    """Keep the first ``limit`` of a question's listed words, saying how many there were: a page
+    listing every one of 100,000 answers is neither readable nor quick (the search and the CSV
+    reach all of them)."""
+    for key in ("texts", "other_texts"):
+        if key in figures:
+            figures[f"{key}_total"] = figures.get(f"{key}_total", len(figures[key]))
+            figures[key] = figures[key][:limit]
+
+
 def survey_results(survey, responses: Sequence[Any] | answer_counts.Answers, population_groups: Sequence[Any] = (),
-                   by: str | None = None, search: str | None = None) -> dict[str, Any]:
+                   by: str | None = None, search: str | None = None, list_limit: int | None = None) -> dict[str, Any]:
     """Every figure of the results page. ``responses`` is where the answers come from: the
     database (``answer_counts.StoredAnswers``, what the pages, the API and closing use), or
-    responses in memory (anything with ``answers``)."""
+    responses in memory (anything with ``answers``). With ``list_limit``, residents' own words
+    are listed up to that many a question, with their number (``texts_total``,
+    ``other_texts_total``)."""
     source = responses if hasattr(responses, "counted") else answer_counts.ListedAnswers(responses)
     questions = _questions(survey)
     segmenting = segment_questions(questions)
@@ -119,11 +131,15 @@ def survey_results(survey, responses: Sequence[Any] | answer_counts.Answers, pop
     per_question = []
     for q in answering:
         qtype = get_type(q["type"])
-        if qtype.lists_answers:
-            answers = source.listed(q["id"])
+        if qtype.lists_answers and list_limit is not None and not (search and search.strip()):
+            # Only the words shown are read; how many there are is counted in SQL.
+            figures = _question_figures(q, source.listed(q["id"], limit=list_limit), None)
+            figures["answered"], figures["texts_total"] = source.listed_count(q["id"])
         else:
-            answers = answer_counts.expand(counted.get(q["id"], []))
-        figures = _question_figures(q, answers, search)
+            answers = source.listed(q["id"]) if qtype.lists_answers else answer_counts.expand(counted.get(q["id"], []))
+            figures = _question_figures(q, answers, search)
+        if list_limit is not None:
+            _limit_lists(figures, list_limit)
         if by_question is not None and q is not by_question and not qtype.lists_answers:
             figures["segments"] = _segment(q, by_question, people, segmented.get(q["id"], []))
         per_question.append(figures)
@@ -149,9 +165,10 @@ def survey_results(survey, responses: Sequence[Any] | answer_counts.Answers, pop
 
 
 def stored_results(session, survey, population_groups: Sequence[Any] = (), by: str | None = None,
-                   search: str | None = None) -> dict[str, Any]:
+                   search: str | None = None, list_limit: int | None = None) -> dict[str, Any]:
     """``survey_results`` over the survey's stored answers, counted in SQL (``answer_counts``)."""
-    return survey_results(survey, answer_counts.StoredAnswers(session, survey.id), population_groups, by, search)
+    return survey_results(survey, answer_counts.StoredAnswers(session, survey.id), population_groups, by, search,
+                          list_limit)
 
 
 #: How many answers of each question the evidence entry names as leading.

@@ -554,11 +554,16 @@ def _responses(survey):
                                      .order_by(SurveyResponse.submitted_at, SurveyResponse.id)))
 
 
+#: Residents' own words listed per question on the results page (the search and the CSV reach all).
+LISTED_ON_PAGE = 100
+
+
 @bp.get("/<int:survey_id>/results")
 def results_page(commission_id: int, survey_id: int):
     commission, survey = _load(commission_id, survey_id)
     figures = results.stored_results(db_session(), survey, commission.population_groups,
-                                     by=request.args.get("by") or None, search=request.args.get("q") or None)
+                                     by=request.args.get("by") or None, search=request.args.get("q") or None,
+                                     list_limit=LISTED_ON_PAGE)
     about = results.segment_questions(flatten(survey.definition))
     return render_template("surveys/staff/results.html", commission=commission, survey=survey, figures=figures,
                            about=about, by=request.args.get("by") or "", q=request.args.get("q") or "")

@@ -39,6 +39,9 @@ def upgrade() -> None:
     sqlite_with_rowid=False,
     )
     op.create_index(op.f('ix_survey_answers_response_id'), 'survey_answers', ['response_id'], unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        op.create_index('ix_survey_answers_value', 'survey_answers',
+                        ['survey_id', 'question_id', 'value', 'response_id'], unique=False)
     _create_triggers()
     if op.get_bind().dialect.name == "sqlite":
         op.execute("INSERT INTO survey_answers (survey_id, question_id, response_id, value) "
@@ -77,6 +80,8 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS survey_answers_sync ON survey_responses")
         op.execute("DROP FUNCTION IF EXISTS survey_answers_sync()")
+    if op.get_bind().dialect.name == "sqlite":
+        op.drop_index('ix_survey_answers_value', table_name='survey_answers')
     op.drop_index(op.f('ix_survey_answers_response_id'), table_name='survey_answers')
     op.drop_table('survey_answers')
     op.drop_index('ix_survey_responses_survey_submitted', table_name='survey_responses')
