@@ -267,10 +267,12 @@ def csv_child(url: str, path: str, trace: bool) -> None:
     response = client.get(path, buffered=False)
     assert response.status_code == 200, response.status_code
     size = lines = 0
+    tail = b""
     for chunk in response.response:
         data = chunk if isinstance(chunk, bytes) else chunk.encode()
         size += len(data)
-        lines += data.count(b"\r\n")
+        lines += (tail + data[:1]).count(b"\r\n") + data.count(b"\r\n")  # a line end split between chunks too
+        tail = data[-1:]
     response.close()
     took = time.perf_counter() - t0
     peak = tracemalloc.get_traced_memory()[1] if trace else None
@@ -387,15 +389,19 @@ def main() -> None:
                 run["load_average"] = os.getloadavg()
                 runs.append(run)
                 print(json.dumps(run), file=sys.stderr, flush=True)
+                _write(args, facts, runs)  # after every size: a run stopped at 1M keeps what it measured
         finally:
             g.store.engine.dispose()
+    print(_write(args, facts, runs))
+
+
+def _write(args, facts: dict, runs: list[dict]) -> str:
     facts["load_average_after"] = os.getloadavg()
     db_name = "PostgreSQL" if args.postgres else "SQLite (WAL)"
     table = report(runs, db_name)
-    print(table)
     out = args.out or RESULTS_DIR / ("growth-postgres.json" if args.postgres else "growth.json")
     out.write_text(json.dumps({"machine": facts, "database": db_name, "runs": runs, "table": table}, indent=2) + "\n")
-    print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    return f"{table}\n\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}"
 
 
 if __name__ == "__main__":
