@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Protocol, Sequence
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import LargeBinary, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from .models import SurveyAnswer, SurveyResponse
@@ -44,6 +44,17 @@ class Answers(Protocol):
     def segmented(self, by: str, question_ids: Sequence[str]) -> tuple[Groups, dict[str, list[tuple[Any, Any, int]]]]:
         """Respondents per answer to ``by`` (``MISSING`` for those who did not answer it), and
         each question's (answer to ``by``, answer, n) groups."""
+
+
+def _text(session: Session, column):
+    """The answer's JSON text as SQLite hands it over as bytes: old data may hold an unpaired
+    surrogate, which SQLite's JSON functions turn into bytes no UTF-8 decoder accepts, and a
+    page must still render (``_load`` replaces them, as every download does)."""
+    return cast(column, LargeBinary) if session.get_bind().dialect.name == "sqlite" else column
+
+
+def _load(value: Any) -> Any:
+    return json.loads(value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
 
 
 def _key(value: Any) -> str:
@@ -74,21 +85,21 @@ class StoredAnswers:
             return {}
         a = SurveyAnswer
         rows = self.session.execute(
-            select(a.question_id, a.value, func.count(), func.min(a.response_id).label("first"))
+            select(a.question_id, _text(self.session, a.value), func.count(), func.min(a.response_id).label("first"))
             .where(a.survey_id == self.survey_id, a.question_id.in_(list(question_ids)))
             .group_by(a.question_id, a.value).order_by(a.question_id, "first"))
         raw: dict[str, list[tuple[Any, int]]] = {}
         for qid, value, n, _ in rows:
-            raw.setdefault(qid, []).append((json.loads(value), n))
+            raw.setdefault(qid, []).append((_load(value), n))
         return {qid: _merge(groups) for qid, groups in raw.items()}
 
     def listed(self, question_id: str, limit: int | None = None) -> list[Any]:
         a = SurveyAnswer
         rows = self.session.scalars(
-            select(a.value).join(SurveyResponse, SurveyResponse.id == a.response_id)
+            select(_text(self.session, a.value)).join(SurveyResponse, SurveyResponse.id == a.response_id)
             .where(a.survey_id == self.survey_id, a.question_id == question_id)
             .order_by(SurveyResponse.submitted_at, SurveyResponse.id).limit(limit))
-        return [json.loads(v) for v in rows]
+        return [_load(v) for v in rows]
 
     def listed_count(self, question_id: str) -> tuple[int, int]:
         a = SurveyAnswer
@@ -101,21 +112,23 @@ class StoredAnswers:
         seg = aliased(SurveyAnswer)
         joined = and_(seg.survey_id == self.survey_id, seg.question_id == by)
         respondents = self.session.execute(
-            select(seg.value, func.count(), func.min(SurveyResponse.id).label("first"))
+            select(_text(self.session, seg.value), func.count(), func.min(SurveyResponse.id).label("first"))
             .select_from(SurveyResponse).outerjoin(seg, and_(joined, seg.response_id == SurveyResponse.id))
             .where(SurveyResponse.survey_id == self.survey_id).group_by(seg.value).order_by("first"))
-        people = _merge((MISSING_KEY if v is None else json.loads(v), n) for v, n, _ in respondents)
+        people = _merge((MISSING_KEY if v is None else _load(v), n) for v, n, _ in respondents)
         out: dict[str, list[tuple[Any, Any, int]]] = {}
         if question_ids:
             a = SurveyAnswer
             rows = self.session.execute(
-                select(a.question_id, seg.value, a.value, func.count(), func.min(a.response_id).label("first"))
+                select(a.question_id, _text(self.session, seg.value).label("segment"),
+                       _text(self.session, a.value).label("answer"), func.count(),
+                       func.min(a.response_id).label("first"))
                 .select_from(a).outerjoin(seg, and_(joined, seg.response_id == a.response_id))
                 .where(a.survey_id == self.survey_id, a.question_id.in_(list(question_ids)))
                 .group_by(a.question_id, seg.value, a.value).order_by(a.question_id, "first"))
             for qid, segment, value, n, _ in rows:
-                out.setdefault(qid, []).append((MISSING_KEY if segment is None else json.loads(segment),
-                                                json.loads(value), n))
+                out.setdefault(qid, []).append((MISSING_KEY if segment is None else _load(segment),
+                                                _load(value), n))
         return _unmissing(people), {q: _unmissing3(rows) for q, rows in out.items()}
 
 
