@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(PY) -m flask --app engage
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-dev db system-deps bench bench-hall clean
+.PHONY: run test setup setup-dev db system-deps bench bench-hall bench-growth clean
 
 run: setup db
 	$(FLASK) demo-data --if-empty
@@ -53,6 +53,12 @@ bench: setup-dev system-deps
 BENCH_ARGS ?=
 bench-hall: setup-dev system-deps
 	$(PY) bench/hall.py $(BENCH_ARGS)
+
+# Staff pages at 10k, 100k and 1M survey responses, each beside a bare SQL reference and its own
+# 10k figure (docs/performance.md). E.g. make bench-growth GROWTH_ARGS="--sizes 10000,100000 --postgres".
+GROWTH_ARGS ?=
+bench-growth: setup-dev system-deps
+	$(PY) bench/growth.py $(GROWTH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -17,10 +17,11 @@ because it reads surveys and live polls; the journey-side indicators are
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy.orm import Session, aliased
 
 from commissioning_steps import indicators as journey_indicators
 from commissioning_steps import journey
@@ -29,7 +30,7 @@ from commissioning_steps.indicators import Indicator, percent_text, plural, shar
 
 from . import representativeness as rep
 from . import templates, you_said_we_did
-from .models import DRAFT, Survey, SurveyResponse
+from .models import DRAFT, Survey, SurveyAnswer
 
 INCUBATE = templates.INCUBATE_PLAN_CHECK["key"]
 NEGOTIATE = templates.NEGOTIATE_INFLUENCE["key"]
@@ -118,13 +119,18 @@ def _template_surveys(commission: Commission, template: str):
                                    Survey.status != DRAFT)
 
 
+def _answers(question: str, alias=SurveyAnswer):
+    """The condition for the stored answers (``survey_answers``, one row an answer) to
+    ``question`` that say something: a JSON null counts as no answer."""
+    return and_(alias.question_id == question, alias.value != "null")
+
+
 def _survey_rows(session: Session, commission: Commission, template: str, question: str) -> list[dict[str, Any]]:
-    answer = SurveyResponse.answers[question].as_string()
     return [{"ref": f"survey:{sid}", "label": f"Survey: {title}", "value": plural(n, "answer")}
             for sid, title, n in session.execute(
-                select(Survey.id, Survey.title, func.count(SurveyResponse.id))
-                .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
-                .where(Survey.id.in_(_template_surveys(commission, template)), answer.is_not(None))
+                select(Survey.id, Survey.title, func.count())
+                .join(SurveyAnswer, SurveyAnswer.survey_id == Survey.id)
+                .where(Survey.id.in_(_template_surveys(commission, template)), _answers(question))
                 .group_by(Survey.id, Survey.title).order_by(Survey.id))]
 
 
@@ -132,16 +138,22 @@ def template_share(session: Session, commission: Commission, key: str, label: st
     """The share of respondents to a template's question whose answer counts as yes, overall and
     by respondent group (one GROUP BY)."""
     template, question, positive = TEMPLATE_QUESTIONS[key]
-    answer = SurveyResponse.answers[question].as_string()
-    group = SurveyResponse.answers[GROUP_QUESTION].as_string()
+    answer, group = SurveyAnswer, aliased(SurveyAnswer)
+    # Answers are JSON text: a positive answer is its JSON string (the template's are plain ASCII,
+    # written alike by every database).
+    yes_values = [json.dumps(p) for p in positive]
     rows = session.execute(
-        select(group, func.count(), func.coalesce(func.sum(case((answer.in_(positive), 1), else_=0)), 0))
-        .where(SurveyResponse.survey_id.in_(_template_surveys(commission, template)), answer.is_not(None))
-        .group_by(group)).all()
+        select(group.value, func.count(), func.coalesce(func.sum(case((answer.value.in_(yes_values), 1), else_=0)), 0))
+        .select_from(answer)
+        .outerjoin(group, and_(group.survey_id == answer.survey_id, group.question_id == GROUP_QUESTION,
+                               group.response_id == answer.response_id))
+        .where(answer.survey_id.in_(_template_surveys(commission, template)), _answers(question, answer))
+        .group_by(group.value)).all()
     total = sum(n for _, n, _ in rows)
     yes = sum(int(y) for _, _, y in rows)
     pct = share(yes, total)
-    by_group = sorted(((g if isinstance(g, str) and g else NOT_SAID, n, int(y)) for g, n, y in rows),
+    groups = [(None if g is None else json.loads(g), n, y) for g, n, y in rows]
+    by_group = sorted(((g if isinstance(g, str) and g else NOT_SAID, n, int(y)) for g, n, y in groups),
                       key=lambda r: r[0])
     merged: dict[str, list[int]] = {}
     for g, n, y in by_group:
@@ -160,9 +172,9 @@ def template_share(session: Session, commission: Commission, key: str, label: st
 def template_mean(session: Session, commission: Commission, key: str, label: str, definition: str,
                   out_of: int = 5) -> Indicator:
     template, question, _ = TEMPLATE_QUESTIONS[key]
-    value = SurveyResponse.answers[question].as_float()
+    value = cast(SurveyAnswer.value, Float)
     n, mean = session.execute(select(func.count(value), func.avg(value)).where(
-        SurveyResponse.survey_id.in_(_template_surveys(commission, template)))).one()
+        SurveyAnswer.survey_id.in_(_template_surveys(commission, template)), _answers(question))).one()
     mean = round(float(mean), 2) if n else None
     return Indicator(key, label, definition, int(n),
                      f"{plural(int(n), 'resident')}, mean {mean:g} out of {out_of}" if n

@@ -14,6 +14,9 @@ such as ``-3`` are left alone: they cannot be formulas and prefixing them would 
 into text. Question texts are protected too, since commissioners write those.
 
 The rows are lists of strings; write them with ``csv.writer`` (which does the quoting).
+``stored_rows`` reads a survey's responses from the database as it goes (``yield_per``, a
+server-side cursor on PostgreSQL), so a million-row export holds one batch at a time, never the
+whole survey.
 """
 
 from __future__ import annotations
@@ -24,11 +27,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from surveys.branching import flatten
+from surveys.models import SurveyResponse
 from surveys.question_types import get_type
 from surveys.question_types._base import fmt_number, is_number
 
-__all__ = ["FIXED_COLUMNS", "csv_rows", "format_answer", "safe_cell"]
+__all__ = ["FIXED_COLUMNS", "csv_rows", "format_answer", "safe_cell", "stored_rows"]
+
+#: Responses read from the database at a time while exporting.
+YIELD_PER = 1000
 
 FIXED_COLUMNS = ("response", "submitted_at", "survey_version")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,6 +70,18 @@ def csv_rows(
         ]
         row.extend(format_answer(q, answers.get(q.get("id"))) for q in columns)
         yield [safe_cell(cell) for cell in row]
+
+
+def stored_rows(session: Session, survey) -> Iterator[list[str]]:
+    """The survey's CSV rows from its stored responses, in the order they were submitted, read a
+    batch at a time. The caller keeps ``session`` open until the last row is taken."""
+    query = (select(SurveyResponse.answers, SurveyResponse.submitted_at, SurveyResponse.survey_version)
+             .where(SurveyResponse.survey_id == survey.id)
+             .order_by(SurveyResponse.submitted_at, SurveyResponse.id)
+             .execution_options(yield_per=YIELD_PER))
+    stored = ({"answers": answers, "submitted_at": at, "survey_version": version}
+              for answers, at, version in session.execute(query))
+    yield from csv_rows(survey.definition, stored)
 
 
 def format_answer(question: Mapping[str, Any], value: Any) -> str:

@@ -369,8 +369,7 @@ def close_survey(session: Session, survey: Survey, actor: StaffUser | None = Non
     if survey.status != OPEN:
         raise Conflict(f"Only an open survey can be closed; this one is {survey.status}")
     commission = session.get(Commission, survey.commission_id)
-    responses = list(session.scalars(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)))
-    figures = results.survey_results(survey, responses, commission.population_groups)
+    figures = results.stored_results(session, survey, commission.population_groups)
     survey.status = CLOSED
     survey.closed_at = utcnow()
     survey.updated_at = survey.closed_at

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from . import branching, representativeness
+from . import answer_counts, branching, representativeness
 from .question_types import chart, get_type, tally
 
 NOT_ANSWERED = "Not answered"
@@ -75,34 +75,73 @@ def _question_figures(q: dict, answers: list[Any], search: str | None) -> dict[s
     return out
 
 
+def _segment_of(value: Any) -> Any:
+    return NOT_ANSWERED if value is answer_counts.MISSING else value
+
+
 def segment(q: dict, by: dict, responses: Sequence[Any]) -> list[dict[str, Any]]:
     """``q``'s figures for each answer to the "about you" question ``by`` (one row a segment)."""
-    rows = []
+    people, rows = answer_counts.ListedAnswers(responses).segmented(by["id"], [q["id"]])
+    return _segment(q, by, people, rows.get(q["id"], []))
+
+
+def _segment(q: dict, by: dict, people: answer_counts.Groups,
+             rows: Sequence[tuple[Any, Any, int]]) -> list[dict[str, Any]]:
+    """``people`` counts respondents by their answer to ``by``, ``rows`` counts (answer to ``by``,
+    answer to ``q``) pairs, both from ``answer_counts``."""
+    out = []
     for option in [*by.get("options", []), NOT_ANSWERED]:
-        in_segment = [r.answers for r in responses
-                      if r.answers.get(by["id"], NOT_ANSWERED) == option]
-        answers = [a[q["id"]] for a in in_segment if q["id"] in a]
+        respondents = sum(n for value, n in people if _segment_of(value) == option)
+        answers = answer_counts.expand((v, n) for s, v, n in rows if _segment_of(s) == option)
         figures = tally(q, answers)
-        rows.append({"segment": option, "respondents": len(in_segment), "answered": len(answers),
-                     "counts": figures.get("counts", {}), "percentages": figures.get("percentages", {}),
-                     "mean": figures.get("mean")})
-    return rows
+        out.append({"segment": option, "respondents": respondents, "answered": len(answers),
+                    "counts": figures.get("counts", {}), "percentages": figures.get("percentages", {}),
+                    "mean": figures.get("mean")})
+    return out
 
 
-def survey_results(survey, responses: Sequence[Any], population_groups: Sequence[Any] = (),
-                   by: str | None = None, search: str | None = None) -> dict[str, Any]:
+def _limit_lists(figures: dict[str, Any], limit: int) -> None:
+    """Keep the first ``limit`` of a question's listed words, saying how many there were: a page
+    listing every one of 100,000 answers is neither readable nor quick (the search and the CSV
+    reach all of them)."""
+    for key in ("texts", "other_texts"):
+        if key in figures:
+            figures[f"{key}_total"] = figures.get(f"{key}_total", len(figures[key]))
+            figures[key] = figures[key][:limit]
+
+
+def survey_results(survey, responses: Sequence[Any] | answer_counts.Answers, population_groups: Sequence[Any] = (),
+                   by: str | None = None, search: str | None = None, list_limit: int | None = None) -> dict[str, Any]:
+    """Every figure of the results page. ``responses`` is where the answers come from: the
+    database (``answer_counts.StoredAnswers``, what the pages, the API and closing use), or
+    responses in memory (anything with ``answers``). With ``list_limit``, residents' own words
+    are listed up to that many a question, with their number (``texts_total``,
+    ``other_texts_total``)."""
+    source = responses if hasattr(responses, "counted") else answer_counts.ListedAnswers(responses)
     questions = _questions(survey)
     segmenting = segment_questions(questions)
     by_question = next((q for q in segmenting if q["id"] == by), None)
+    answering = [q for q in questions if get_type(q["type"]).takes_answers]
+    counted_ids = [q["id"] for q in answering if not get_type(q["type"]).lists_answers]
+    counted = source.counted(counted_ids)
+    segmented: dict[str, Any] = {}
+    people: answer_counts.Groups = []
+    if by_question is not None:
+        people, segmented = source.segmented(by_question["id"], [i for i in counted_ids if i != by_question["id"]])
     per_question = []
-    for q in questions:
+    for q in answering:
         qtype = get_type(q["type"])
-        if not qtype.takes_answers:
-            continue
-        answers = [r.answers[q["id"]] for r in responses if q["id"] in r.answers]
-        figures = _question_figures(q, answers, search)
+        if qtype.lists_answers and list_limit is not None and not (search and search.strip()):
+            # Only the words shown are read; how many there are is counted in SQL.
+            figures = _question_figures(q, source.listed(q["id"], limit=list_limit), None)
+            figures["answered"], figures["texts_total"] = source.listed_count(q["id"])
+        else:
+            answers = source.listed(q["id"]) if qtype.lists_answers else answer_counts.expand(counted.get(q["id"], []))
+            figures = _question_figures(q, answers, search)
+        if list_limit is not None:
+            _limit_lists(figures, list_limit)
         if by_question is not None and q is not by_question and not qtype.lists_answers:
-            figures["segments"] = segment(q, by_question, responses)
+            figures["segments"] = _segment(q, by_question, people, segmented.get(q["id"], []))
         per_question.append(figures)
     groups = [(g.name, g.target_share) for g in population_groups]
     rep = None
@@ -110,18 +149,26 @@ def survey_results(survey, responses: Sequence[Any], population_groups: Sequence
     if rep_q is not None:
         counts: dict[str, int] = {}
         names = [n for n, _ in groups]
-        for r in responses:
-            answer = r.answers.get(rep_q["id"])
+        rep_people = people if by_question is rep_q else source.segmented(rep_q["id"], [])[0]
+        for answer, n in rep_people:
+            answer = None if answer is answer_counts.MISSING else answer
             label = group_of(rep_q, answer, names) or (answer if isinstance(answer, str) else NOT_ANSWERED)
-            counts[label] = counts.get(label, 0) + 1
+            counts[label] = counts.get(label, 0) + n
         rep = representativeness.representativeness({n: s / 100.0 for n, s in groups}, counts)
         rep["question_id"] = rep_q["id"]
     return {
         "survey_id": survey.id, "title": survey.title, "status": survey.status, "version": survey.version,
-        "responses": len(responses), "questions": per_question, "representativeness": rep,
+        "responses": source.total(), "questions": per_question, "representativeness": rep,
         "segmented_by": by_question["id"] if by_question else None,
         "segment_options": [q["id"] for q in segmenting],
     }
+
+
+def stored_results(session, survey, population_groups: Sequence[Any] = (), by: str | None = None,
+                   search: str | None = None, list_limit: int | None = None) -> dict[str, Any]:
+    """``survey_results`` over the survey's stored answers, counted in SQL (``answer_counts``)."""
+    return survey_results(survey, answer_counts.StoredAnswers(session, survey.id), population_groups, by, search,
+                          list_limit)
 
 
 #: How many answers of each question the evidence entry names as leading.

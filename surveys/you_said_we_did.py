@@ -23,7 +23,7 @@ from commissioning_steps import decisions, evidence, journey, publications, them
 from commissioning_steps.commissions import Commission
 from commissioning_steps.staff import StaffUser
 
-from . import branching, representativeness
+from . import answer_counts, branching, representativeness
 from .live.models import LiveEntry, LiveQuestion, LiveSession, LiveVote
 from .models import DRAFT, Survey, SurveyResponse
 from .results import NOT_ANSWERED, group_of, representation_question
@@ -97,9 +97,8 @@ def group_counts(session: Session, commission: Commission, step: str | None = No
         question = representation_question(branching.flatten(survey.definition), names)
         if question is None:
             continue
-        answer = SurveyResponse.answers[question["id"]].as_string()
-        for value, n in session.execute(select(answer, func.count()).where(SurveyResponse.survey_id == survey.id)
-                                        .group_by(answer)):
+        people, _ = answer_counts.StoredAnswers(session, survey.id).segmented(question["id"], [])
+        for value, n in people:
             label = (group_of(question, value, names) or value) if isinstance(value, str) else NOT_ANSWERED
             counts[label] = counts.get(label, 0) + n
     return counts

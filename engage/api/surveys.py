@@ -237,13 +237,12 @@ def _all_responses(survey_id: int) -> list[SurveyResponse]:
            responses={200: [ExportOut, "text/csv"]}, etag=True, errors=(422,))
 def survey_results(survey_id: int):
     survey, commission = _survey_for(survey_id, access.READ)
-    rows = _all_responses(survey.id)
     if args().get("format") == "csv":
-        return survey_responses_csv(survey, rows)
-    figures = results.survey_results(survey, rows, commission.population_groups,
+        return survey_responses_csv(survey, db_session())
+    figures = results.stored_results(db_session(), survey, commission.population_groups,
                                      by=args().get("by"), search=args().get("q"))
     if args().get("format") == "export":
-        return Alternative(ExportOut, {**figures, "answers": results.answers_export(rows)})
+        return Alternative(ExportOut, {**figures, "answers": results.answers_export(_all_responses(survey.id))})
     return figures
 
 

@@ -554,11 +554,16 @@ def _responses(survey):
                                      .order_by(SurveyResponse.submitted_at, SurveyResponse.id)))
 
 
+#: Residents' own words listed per question on the results page (the search and the CSV reach all).
+LISTED_ON_PAGE = 100
+
+
 @bp.get("/<int:survey_id>/results")
 def results_page(commission_id: int, survey_id: int):
     commission, survey = _load(commission_id, survey_id)
-    figures = results.survey_results(survey, _responses(survey), commission.population_groups,
-                                     by=request.args.get("by") or None, search=request.args.get("q") or None)
+    figures = results.stored_results(db_session(), survey, commission.population_groups,
+                                     by=request.args.get("by") or None, search=request.args.get("q") or None,
+                                     list_limit=LISTED_ON_PAGE)
     about = results.segment_questions(flatten(survey.definition))
     return render_template("surveys/staff/results.html", commission=commission, survey=survey, figures=figures,
                            about=about, by=request.args.get("by") or "", q=request.args.get("q") or "")
@@ -567,14 +572,13 @@ def results_page(commission_id: int, survey_id: int):
 @bp.get("/<int:survey_id>/results.csv")
 def results_csv(commission_id: int, survey_id: int):
     _, survey = _load(commission_id, survey_id)
-    return survey_responses_csv(survey, _responses(survey))
+    return survey_responses_csv(survey, db_session())
 
 
 @bp.get("/<int:survey_id>/results.json")
 def results_json(commission_id: int, survey_id: int):
     commission, survey = _load(commission_id, survey_id)
-    rows = _responses(survey)
-    figures = results.survey_results(survey, rows, commission.population_groups)
-    figures["answers"] = results.answers_export(rows)
+    figures = results.stored_results(db_session(), survey, commission.population_groups)
+    figures["answers"] = results.answers_export(_responses(survey))
     return download(json.dumps(figures, ensure_ascii=False, indent=2), "application/json",
                     f"survey-{survey.id}-results.json")
