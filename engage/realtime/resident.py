@@ -19,6 +19,7 @@ from surveys.live import results, sessions, views, voting
 from surveys.live.errors import UnknownSession
 from engage.common.token_bucket import TokenBucket
 
+from .. import rate_limits
 from ..extensions import db_session
 from ..common import participant_tokens as tokens
 from .broadcaster import LIVE, Broadcaster, room
@@ -28,9 +29,6 @@ from .vote_writer import VoteWriter
 
 #: Per participant: a burst of 10 events, then 5 a second (docs/live-protocol.md).
 EVENT_RATE, EVENT_BURST = 5.0, 10
-#: Per client address, wrong join codes only: 20 at once, then one every 2 seconds. Correct
-#: codes cost nothing, so a room of phones behind one venue Wi-Fi address is never refused.
-FAILED_JOIN_RATE, FAILED_JOIN_BURST = 0.5, 20
 #: One instance of each schema: making one per event cost more than loading with it.
 _JOIN, _VOTE, _WITHDRAW, _ASK, _UPVOTE = JoinIn(), VoteIn(), WithdrawIn(), AskIn(), UpvoteIn()
 
@@ -49,7 +47,6 @@ class ResidentNamespace(EventNamespace):
         self.broadcaster = broadcaster
         self.writer = writer
         self.events = TokenBucket(EVENT_RATE, EVENT_BURST)
-        self.failed_joins = TokenBucket(FAILED_JOIN_RATE, FAILED_JOIN_BURST)
         self._joined: dict[str, Joined] = {}
         self._lock = threading.Lock()
 
@@ -84,19 +81,15 @@ class ResidentNamespace(EventNamespace):
 
     @event
     def on_join(self, data):
-        address = request.remote_addr or "unknown"
         self._limit(("sid", request.sid))
-        with self._lock:
-            if not self.failed_joins.can_allow(address):
-                raise EventError("rate_limited", "Too many wrong codes from your connection. Wait a minute, "
-                                                 "then try again.")
         data = load(_JOIN, data)
         db = db_session()
         try:
             live = sessions.find_joinable(db, data["code"])
         except UnknownSession:
-            with self._lock:
-                self.failed_joins.allow(address)
+            # Counted only once the code is known to be wrong: a correct code is never refused.
+            if not rate_limits.wrong_join_code():
+                raise EventError("rate_limited", rate_limits.TOO_MANY_WRONG_CODES) from None
             raise
         participant = tokens.participant_of(data.get("participant"), live.id)
         token = data.get("participant") if participant else None
