@@ -57,15 +57,15 @@ class _TidyMemoryStorage(MemoryStorage):
 MEMORY = "engage-memory://"
 
 
-def _storage(app: Flask) -> str:
+def storage_url(app: Flask) -> str:
     url = app.config.get("RATELIMIT_STORAGE_URL") or app.config.get("SOCKETIO_MESSAGE_QUEUE")
     return url if url and url.startswith(("redis://", "rediss://")) else MEMORY
 
 
 def init_app(app: Flask) -> None:
-    limiter = Limiter(key_func=get_remote_address, storage_uri=_storage(app), strategy="moving-window",
+    limiter = Limiter(key_func=get_remote_address, storage_uri=storage_url(app), strategy="moving-window",
                       default_limits=[], headers_enabled=False, enabled=app.config["RATE_LIMITS_ENABLED"],
-                      key_prefix=f"engage-{id(app)}" if _storage(app) == MEMORY else "engage")
+                      key_prefix=f"engage-{id(app)}" if storage_url(app) == MEMORY else "engage")
     limiter.init_app(app)
     app.extensions["engage.rate_limits"] = limiter
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import join_room, leave_room
 
 from commissioning_steps.errors import DomainError
@@ -23,7 +23,9 @@ from .. import rate_limits
 from ..extensions import db_session
 from ..common import participant_tokens as tokens
 from .broadcaster import LIVE, Broadcaster, room
+from . import participant_budget
 from .handling import EventError, EventNamespace, event, load
+from .participant_budget import ParticipantBudget
 from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn, WithdrawIn
 from .vote_writer import VoteWriter
 
@@ -42,10 +44,11 @@ class Joined:
 class ResidentNamespace(EventNamespace):
     light_events = True  # a vote is an event: no URL matching or cookie session per event
 
-    def __init__(self, broadcaster: Broadcaster, writer: VoteWriter) -> None:
+    def __init__(self, broadcaster: Broadcaster, writer: VoteWriter, budget: ParticipantBudget) -> None:
         super().__init__(LIVE)
         self.broadcaster = broadcaster
         self.writer = writer
+        self.budget = budget
         self.events = TokenBucket(EVENT_RATE, EVENT_BURST)
         self._joined: dict[str, Joined] = {}
         self._lock = threading.Lock()
@@ -77,6 +80,15 @@ class ResidentNamespace(EventNamespace):
         self._limit(joined.participant)
         return joined
 
+    @staticmethod
+    def _note_busiest(session_id: int, participants: int) -> None:
+        """In a write session of its own: the join has read through this event's read session."""
+        write = current_app.extensions["engage.db"].session(write=True)
+        try:
+            sessions.note_busiest_address(write, session_id, participants)
+        finally:
+            write.close()
+
     # -- events -----------------------------------------------------------------------------
 
     @event
@@ -95,6 +107,11 @@ class ResidentNamespace(EventNamespace):
         token = data.get("participant") if participant else None
         new = participant is None
         if new:
+            made = self.budget.admit(live.id, request.remote_addr)
+            if made is None:
+                raise EventError("too_many_participants", participant_budget.TOO_MANY)
+            if self.budget.is_new_busiest(live.id, made):
+                self._note_busiest(live.id, made)
             token, participant = tokens.issue(live.id)
         with self._lock:
             previous = self._joined.get(request.sid)
