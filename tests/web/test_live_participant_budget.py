@@ -68,7 +68,9 @@ def test_new_participants_from_one_address_are_bounded_and_the_busiest_count_is_
     assert vote(voter, running_session["questions"][0], "Lighting")["ok"] is True
     control(running_session, "close", 0)
     http, headers = running_session["http"], running_session["headers"]
-    commission = http.get(f"/api/v1/live-sessions/{running_session['id']}", headers=headers).json["commission_id"]
+    shown = http.get(f"/api/v1/live-sessions/{running_session['id']}", headers=headers).json
+    assert shown["participants_from_busiest_address"] == BUDGET
+    commission = shown["commission_id"]
     body = http.get(f"/api/v1/commissions/{commission}/evidence", headers=headers).json
     entries = body["entries"] if isinstance(body, dict) else body
     result = next(e for e in entries if e["kind"] == "poll_result")
@@ -101,3 +103,14 @@ def test_each_session_has_its_own_budget(app, running_session, world, team):
         json={"title": "Second evening", "step": "initiate",
               "questions": [{"type": "rating", "text": "How was it?", "min": 1, "max": 5}]}).json
     assert join(phone(app), other["code"])["ok"] is True
+
+
+def test_the_session_page_shows_the_busiest_count(app, running_session, world):
+    for _ in range(4):
+        join(phone(app), running_session["code"])
+    http = app.test_client()
+    world.sign_in(http, "alice@example.org")
+    shown = http.get(f"/api/v1/live-sessions/{running_session['id']}", headers=running_session["headers"]).json
+    page = http.get(shown["links"]["presenter"].rsplit("/present", 1)[0].replace("http://localhost", ""))
+    assert page.status_code == 200, page.status_code
+    assert "At most 4 participants have joined from any one internet connection" in page.get_data(as_text=True)
