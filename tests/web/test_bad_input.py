@@ -150,3 +150,21 @@ def test_a_link_stored_before_the_checks_is_never_a_link(client, world, team, mo
                                  "payload": {"url": "javascript:alert(1)"}})
     assert response.status_code == 201
     assert "javascript:" not in _log_page(client, world, team)
+
+
+@pytest.mark.parametrize("body", [
+    {"title": "Parks", "step": "initiate", "items": ["Which park do you use?"]},
+    {"title": "Parks", "step": "initiate", "sections": [{"title": "One", "questions": ["Which park?"]}]},
+    {"title": "Parks", "step": "initiate", "sections": ["One"]},
+    {"title": "Parks", "step": "initiate", "sections": ["One", {"title": "Two", "questions": [{"type": "yes_no_maybe", "text": "Yes?"}]}]},
+    {"title": "Parks", "step": "initiate", "sections": [{"title": "One", "questions": "Which park?"}]},
+])
+def test_a_survey_question_sent_as_a_string_is_a_422_that_changes_nothing(client, world, team, store, body):
+    """Security audit, point 14: a question sent as a string gave a 500."""
+    from surveys.models import Survey
+    before = _count(store, Survey)
+    response = client.post(f"/api/v1/commissions/{team['mine'].id}/surveys", headers=world.token("alice@example.org"),
+                           json=body)
+    assert response.status_code == 422, response.status_code
+    assert response.is_json and response.json["error"]["fields"]
+    assert _count(store, Survey) == before
