@@ -347,7 +347,7 @@ def delete_answers():
         return found
     response, survey, code = found
     choice = request.form.get("confirm")
-    if choice is None:
+    if request.form.get("step") == "ask":  # the button on the answers page: ask first
         return _private(render_template("surveys/resident/delete.html", survey=survey, receipt=code,
                                         form_key=_form_key(), error=None))
     if choice == "no":

@@ -68,7 +68,8 @@ def test_going_back_to_the_answers_asks_for_the_code_again(app, survey):
     key = _form_key(_html(kiosk.get("/your-answers")))
     seen = kiosk.post("/your-answers", data={"receipt": receipt, "form_key": key})
     assert "Rosehill" in _html(seen) and seen.headers["Cache-Control"] == "no-store"
-    confirm = kiosk.post("/your-answers/delete", data={"receipt": receipt, "form_key": _form_key(_html(seen))})
+    confirm = kiosk.post("/your-answers/delete", data={"receipt": receipt, "form_key": _form_key(_html(seen)),
+                                                       "step": "ask"})
     assert "Are you sure" in _html(confirm)
     confirm_key = _form_key(_html(confirm))
     kiosk.get("/")  # walked away

@@ -368,15 +368,15 @@ def test_delete_after_confirming(resident, survey, app, client, alice):
     _submit_and_get_receipt(resident, slug, park="Meadow")
     visitor = app.test_client()
     view = _open_answers(visitor, receipt)
-    confirm = _again(visitor, view, "/your-answers/delete")
+    confirm = _again(visitor, view, "/your-answers/delete", step="ask")
     assert "Are you sure" in _html(confirm)
     # "no" keeps them, and shows them again
     kept = _again(visitor, confirm, "/your-answers/delete", confirm="no")
     assert kept.status_code == 200 and "Your answers" in _html(kept)
     assert _count(app) == 2
-    confirm = _again(visitor, kept, "/your-answers/delete")
+    confirm = _again(visitor, kept, "/your-answers/delete", step="ask")
     missing = _again(visitor, confirm, "/your-answers/delete")
-    assert "Are you sure" in _html(missing) and missing.status_code == 200
+    assert "Select yes" in _html(missing) and missing.status_code == 422
     wrong = _again(visitor, missing, "/your-answers/delete", confirm="maybe")
     assert wrong.status_code == 422 and "Select yes" in _html(wrong)
     r = _again(visitor, wrong, "/your-answers/delete", confirm="yes")
