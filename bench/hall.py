@@ -279,7 +279,9 @@ def process(command: list[str], env: dict, log: Path, health: str, what: str, st
 def engage_env(instance: str, port: int, database_url: str, threads: int) -> dict:
     return {**os.environ, "ENGAGE_INSTANCE_PATH": instance, "DATABASE_URL": database_url,
             "ENGAGE_DEMO_PASSWORD": PASSWORD, "SCHEDULER_ENABLED": "0", "ENGAGE_CONFIG": "development",
-            "PORT": str(port), "LOG_LEVEL": "WARNING", "THREADS": str(threads)}
+            "PORT": str(port), "LOG_LEVEL": "WARNING", "THREADS": str(threads),
+            # every simulated phone comes from this machine's one address (docs/security.md, point 4)
+            "LIVE_PARTICIPANTS_PER_ADDRESS": "1000000"}
 
 
 @contextlib.contextmanager

@@ -39,13 +39,16 @@ class Kind:
     recorded_by: str | None = "commissioner"
     #: payload keys that must be present, with a check and the message when it fails
     requires: tuple[str, ...] = ()
+    #: the payload fields the pages show for this kind; anything else a payload holds stays
+    #: in the record and its exports, but is never rendered (a note's "url" is not a link)
+    shows: tuple[str, ...] = ()
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("note", "Note"),
-    Kind("workshop", "Workshop record", requires=("attendance",)),
-    Kind("meeting", "Meeting record", requires=("attendance",)),
-    Kind("document", "Document link", requires=("url",)),
+    Kind("workshop", "Workshop record", requires=("attendance",), shows=("attendance",)),
+    Kind("meeting", "Meeting record", requires=("attendance",), shows=("attendance",)),
+    Kind("document", "Document link", requires=("url",), shows=("url",)),
     Kind("resident_quote", "Resident quote"),
     Kind("resident_data", "Data collected by residents"),
     Kind("survey_result", "Survey result", recorded_by=None),
@@ -53,7 +56,7 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("decision", "Decision"),
     Kind("decision_update", "Decision change", recorded_by=None),
     Kind("theme_response", "Response to a theme", recorded_by=None),
-    Kind("assessment", "Assessment", recorded_by="evaluator"),
+    Kind("assessment", "Assessment", recorded_by="evaluator", shows=("rating",)),
     Kind("gateway_override", "Gateway override", recorded_by=None),
     # The evaluation (``evaluation``) and benefits management (``benefits``) record these.
     Kind("challenge", "Evaluator's challenge", recorded_by="evaluator"),
@@ -103,6 +106,17 @@ class EvidenceEntry(Base):
     def step_name(self) -> str:
         step = journey.get_step(self.step)
         return step.name if step else self.step
+
+    @property
+    def shown_payload(self) -> dict[str, Any]:
+        """The payload fields the pages show: only those of the entry's kind, and a link only
+        if it is a web address (whatever was stored before the checks at the door)."""
+        kind = KINDS.get(self.kind)
+        payload = self.payload if isinstance(self.payload, dict) else {}
+        shown = {key: payload[key] for key in (kind.shows if kind else ()) if key in payload}
+        if "url" in shown and not _web_address(shown["url"]):
+            del shown["url"]
+        return shown
 
     @property
     def correctable(self) -> bool:

@@ -73,6 +73,8 @@ class Config:
     ENGAGE_TIMEZONE = os.environ.get("ENGAGE_TIMEZONE", "Europe/London")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     RATE_LIMITS_ENABLED = True  # residents' unauthenticated calls, per client address
+    #: New live-poll participants one client address may make in one session (docs/security.md, point 4)
+    LIVE_PARTICIPANTS_PER_ADDRESS = int(os.environ.get("LIVE_PARTICIPANTS_PER_ADDRESS", "1000"))
     # Live polls (docs/live-protocol.md): events over LIVE_MAX_EVENT_BYTES get a payload_too_large
     # answer; packets over SOCKETIO_MAX_HTTP_BUFFER_SIZE are refused by the transport itself.
     LIVE_MAX_EVENT_BYTES = 16 * 1024

@@ -31,8 +31,12 @@ LIMITS = {
     "submit": "300/minute",      # send a survey's answers (form or API)
     "draft": "600/minute",       # start or continue answering on the page-by-page form
     "receipt": "300/minute",     # see, change or delete one's answers with a receipt code
+    "answer_page": "3000/minute",  # save one page of answers (ten pages each for a hall of 300)
+    "wrong_join_code": "120/minute",  # live-poll codes that name no session (page and socket)
 }
 TOO_MANY = "Too many requests from your connection. Wait a minute and try again."
+TOO_MANY_WRONG_CODES = ("Too many wrong codes have been tried from your connection. Check the code on the "
+                        "screen and type it again: the right code still works.")
 
 
 class _TidyMemoryStorage(MemoryStorage):
@@ -75,17 +79,22 @@ class _TidyMemoryStorage(MemoryStorage):
 MEMORY = "engage-memory://"
 
 
-def _storage(app: Flask) -> str:
+def storage_url(app: Flask) -> str:
     url = app.config.get("RATELIMIT_STORAGE_URL") or app.config.get("SOCKETIO_MESSAGE_QUEUE")
     return url if url and url.startswith(("redis://", "rediss://")) else MEMORY
 
 
 def init_app(app: Flask) -> None:
-    limiter = Limiter(key_func=get_remote_address, storage_uri=_storage(app), strategy="moving-window",
+    limiter = Limiter(key_func=get_remote_address, storage_uri=storage_url(app), strategy="moving-window",
                       default_limits=[], headers_enabled=False, enabled=app.config["RATE_LIMITS_ENABLED"],
-                      key_prefix=f"engage-{id(app)}" if _storage(app) == MEMORY else "engage")
+                      key_prefix=f"engage-{id(app)}" if storage_url(app) == MEMORY else "engage")
     limiter.init_app(app)
     app.extensions["engage.rate_limits"] = limiter
+
+
+def _item(name: str, per_minute: int | None):
+    sizes = {**LIMITS, **(current_app.config.get("RATE_LIMITS") or {})}
+    return parse(f"{per_minute}/minute" if per_minute else sizes[name])
 
 
 def allowed(name: str, per_minute: int | None = None) -> bool:
@@ -93,9 +102,16 @@ def allowed(name: str, per_minute: int | None = None) -> bool:
     if not current_app.config["RATE_LIMITS_ENABLED"]:
         return True
     limiter: Limiter = current_app.extensions["engage.rate_limits"]
-    sizes = {**LIMITS, **(current_app.config.get("RATE_LIMITS") or {})}
-    item = parse(f"{per_minute}/minute" if per_minute else sizes[name])
-    return limiter.limiter.hit(item, name, request.remote_addr or "unknown")
+    return limiter.limiter.hit(_item(name, per_minute), name, request.remote_addr or "unknown")
+
+
+def wrong_join_code() -> bool:
+    """Count a live-poll code that named no session; False when this client has typed too many.
+
+    Only wrong codes are counted, and only after the code was looked up, so a correct code is
+    never refused by this limit: one phone typing wrong codes cannot lock a hall on the same
+    Wi-Fi out of its session. The page (``/join``) and the socket's ``join`` share the budget."""
+    return allowed("wrong_join_code")
 
 
 def limit_client(name: str, per_minute: int | None = None):

@@ -70,9 +70,12 @@ def _new_slug(session: Session) -> str:
 
 def _assign_ids(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give every question (and section) an id if it has none, without reusing a given one."""
-    items = [dict(i) for i in items]
+    # Anything not an object is left as it came, for the definition's checks to refuse by
+    # position (a section or question sent as a string was a 500).
+    items = [dict(i) if isinstance(i, dict) else i for i in items]
     sectioned = any(isinstance(i, dict) and "questions" in i for i in items)
-    questions = [q for s in items for q in s.get("questions", [])] if sectioned else items
+    sections = [s for s in items if isinstance(s, dict) and isinstance(s.get("questions", []), list)]
+    questions = [q for s in sections for q in s.get("questions", [])] if sectioned else items
     taken = {q.get("id") for q in questions if isinstance(q, dict)}
     n = 0
     sections_taken = {s.get("id") for s in items if isinstance(s, dict)} if sectioned else set()
@@ -85,9 +88,10 @@ def _assign_ids(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 m += 1
             section["id"] = f"s{m}"
             sections_taken.add(section["id"])
-        section["questions"] = [dict(q) if isinstance(q, dict) else q for q in section.get("questions", [])]
+        if isinstance(section.get("questions", []), list):
+            section["questions"] = [dict(q) if isinstance(q, dict) else q for q in section.get("questions", [])]
     if sectioned:
-        questions = [q for s in items for q in s["questions"]]
+        questions = [q for s in sections for q in s.get("questions", [])]
     for q in questions:
         if isinstance(q, dict) and not q.get("id"):
             n += 1

@@ -96,6 +96,7 @@ def live_session_json(live: LiveSession) -> dict:
         "created_at": _time(live.created_at),
         "ended_at": _time(live.ended_at),
         "archived_at": _time(live.archived_at),
+        "participants_from_busiest_address": live.busiest_address_participants,
         "links": {"self": url_for("api.get_live_session", session_id=live.id),
                   "presenter": url_for("live.present", **page),
                   "projector": url_for("live.projector", **page)},

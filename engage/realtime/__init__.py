@@ -24,6 +24,7 @@ from .broadcaster import Broadcaster
 from .presenter import PresenterNamespace
 from .resident import ResidentNamespace
 from .transport import NoWebSocketCompression, PollingBodyLimit
+from .participant_budget import ParticipantBudget
 from .vote_writer import VoteWriter
 
 
@@ -36,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.extensions["engage.live"] = broadcaster
     writer = _vote_writer(app, socketio, store)
     app.extensions["engage.live_votes"] = writer
-    socketio.on_namespace(ResidentNamespace(broadcaster, writer))
+    socketio.on_namespace(ResidentNamespace(broadcaster, writer, ParticipantBudget(app)))
     socketio.on_namespace(PresenterNamespace(broadcaster))
     activity.init_app(app, socketio, store.bus)
     app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])

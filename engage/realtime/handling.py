@@ -44,7 +44,8 @@ def error(code: str, message: str, fields: dict[str, str] | None = None) -> dict
 
 def payload_size(data: Any) -> int:
     try:
-        return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+        # surrogatepass: a lone surrogate is measured here and refused by ``load``, naming its field
+        return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass"))
     except (TypeError, ValueError):
         raise EventError("bad_request", "Send the event's data as a JSON object") from None
 

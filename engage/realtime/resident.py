@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import join_room, leave_room
 
 from commissioning_steps.errors import DomainError
@@ -19,18 +19,18 @@ from surveys.live import results, sessions, views, voting
 from surveys.live.errors import UnknownSession
 from engage.common.token_bucket import TokenBucket
 
+from .. import rate_limits
 from ..extensions import db_session
 from ..common import participant_tokens as tokens
 from .broadcaster import LIVE, Broadcaster, room
+from . import participant_budget
 from .handling import EventError, EventNamespace, event, load
+from .participant_budget import ParticipantBudget
 from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn, WithdrawIn
 from .vote_writer import VoteWriter
 
 #: Per participant: a burst of 10 events, then 5 a second (docs/live-protocol.md).
 EVENT_RATE, EVENT_BURST = 5.0, 10
-#: Per client address, wrong join codes only: 20 at once, then one every 2 seconds. Correct
-#: codes cost nothing, so a room of phones behind one venue Wi-Fi address is never refused.
-FAILED_JOIN_RATE, FAILED_JOIN_BURST = 0.5, 20
 #: One instance of each schema: making one per event cost more than loading with it.
 _JOIN, _VOTE, _WITHDRAW, _ASK, _UPVOTE = JoinIn(), VoteIn(), WithdrawIn(), AskIn(), UpvoteIn()
 
@@ -44,12 +44,12 @@ class Joined:
 class ResidentNamespace(EventNamespace):
     light_events = True  # a vote is an event: no URL matching or cookie session per event
 
-    def __init__(self, broadcaster: Broadcaster, writer: VoteWriter) -> None:
+    def __init__(self, broadcaster: Broadcaster, writer: VoteWriter, budget: ParticipantBudget) -> None:
         super().__init__(LIVE)
         self.broadcaster = broadcaster
         self.writer = writer
+        self.budget = budget
         self.events = TokenBucket(EVENT_RATE, EVENT_BURST)
-        self.failed_joins = TokenBucket(FAILED_JOIN_RATE, FAILED_JOIN_BURST)
         self._joined: dict[str, Joined] = {}
         self._lock = threading.Lock()
 
@@ -80,28 +80,38 @@ class ResidentNamespace(EventNamespace):
         self._limit(joined.participant)
         return joined
 
+    @staticmethod
+    def _note_busiest(session_id: int, participants: int) -> None:
+        """In a write session of its own: the join has read through this event's read session."""
+        write = current_app.extensions["engage.db"].session(write=True)
+        try:
+            sessions.note_busiest_address(write, session_id, participants)
+        finally:
+            write.close()
+
     # -- events -----------------------------------------------------------------------------
 
     @event
     def on_join(self, data):
-        address = request.remote_addr or "unknown"
         self._limit(("sid", request.sid))
-        with self._lock:
-            if not self.failed_joins.can_allow(address):
-                raise EventError("rate_limited", "Too many wrong codes from your connection. Wait a minute, "
-                                                 "then try again.")
         data = load(_JOIN, data)
         db = db_session()
         try:
             live = sessions.find_joinable(db, data["code"])
         except UnknownSession:
-            with self._lock:
-                self.failed_joins.allow(address)
+            # Counted only once the code is known to be wrong: a correct code is never refused.
+            if not rate_limits.wrong_join_code():
+                raise EventError("rate_limited", rate_limits.TOO_MANY_WRONG_CODES) from None
             raise
         participant = tokens.participant_of(data.get("participant"), live.id)
         token = data.get("participant") if participant else None
         new = participant is None
         if new:
+            made = self.budget.admit(live.id, request.remote_addr)
+            if made is None:
+                raise EventError("too_many_participants", participant_budget.TOO_MANY)
+            if self.budget.is_new_busiest(live.id, made):
+                self._note_busiest(live.id, made)
             token, participant = tokens.issue(live.id)
         with self._lock:
             previous = self._joined.get(request.sid)

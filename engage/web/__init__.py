@@ -5,8 +5,8 @@ from flask import Flask
 
 from ..common import times
 from . import (
-    account, activity, api_reference, benefits, commissions, errors, evaluation, evidence_log, help_pages,
-    live, public, survey_answering, surveys_staff, webhooks, you_said_we_did,
+    account, activity, api_reference, benefits, commissions, errors, evaluation, evidence_log, form_text,
+    help_pages, live, public, survey_answering, surveys_staff, webhooks, you_said_we_did,
 )
 from .answer_forms import form_state, question_view
 from .staff_views import evidence_findings, shown_if
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
                    you_said_we_did, evaluation, webhooks, help_pages, activity, api_reference, benefits):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    form_text.init_app(app)
     app.add_template_global(form_state)
     app.add_template_global(question_view)
     times.zone_named(app.config.get("ENGAGE_TIMEZONE"))  # a mistyped zone stops the app at start

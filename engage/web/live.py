@@ -29,6 +29,7 @@ from surveys.live.errors import UnknownSession
 from surveys.live.join_codes import normalise_code
 from surveys.live.models import CLOSED, PENDING, LiveSession
 
+from .. import rate_limits
 from ..common.live import record_watch
 from ..extensions import db_session
 
@@ -50,8 +51,16 @@ def join():
     try:
         sessions.find_by_code(db_session(), code)
     except UnknownSession as exc:
-        return render_template("live/join.html", code=typed, error=exc.message), 404
+        return _wrong_code(typed, exc)
     return redirect(url_for(".join_session", code=code))
+
+
+def _wrong_code(typed: str, exc: UnknownSession):
+    """The same budget of wrong codes per connection as the socket's ``join``; a right code is
+    never counted, so never refused."""
+    if not rate_limits.wrong_join_code():
+        return render_template("live/join.html", code=typed, error=rate_limits.TOO_MANY_WRONG_CODES), 429
+    return render_template("live/join.html", code=typed, error=exc.message), 404
 
 
 @bp.get("/join/<code>")
@@ -62,7 +71,7 @@ def join_session(code: str):
     try:
         live = sessions.find_by_code(db_session(), canonical)
     except UnknownSession as exc:
-        return render_template("live/join.html", code=code, error=exc.message), 404
+        return _wrong_code(code, exc)
     if live.ended:  # a phone that follows the link (or the QR code) afterwards is told so
         return render_template("live/ended.html", live=live), 410
     return render_template("live/resident.html", live=live)

@@ -1,12 +1,14 @@
 """Residents answering a survey: no account, one section or question per page, works without
 JavaScript, then a receipt code to see, change or delete the answers later.
 
-The receipt is kept out of URLs (it would land in browser history and proxy logs): it is typed
-into a form and held in the resident's session while they look at their answers.
+The receipt is kept out of URLs (it would land in browser history and proxy logs) and out of
+the session once the done page has shown it (the next person on a shared device could read it
+there): seeing, changing or deleting answers starts by typing it into a form.
 """
 from __future__ import annotations
 
 import io
+import secrets
 from urllib.parse import urlsplit
 
 import segno
@@ -26,6 +28,7 @@ from .answer_forms import answers_from_form, display_answer, error_anchors
 
 bp = Blueprint("survey_answering", __name__)
 _DRAFTS = "survey_drafts"
+_DONE = "answers_sent"  # what the done page shows, once
 
 
 def _survey(slug: str) -> Survey:
@@ -48,6 +51,11 @@ def _start_draft(survey: Survey, response: SurveyResponse | None = None):
 
 def _closed_page(survey: Survey):
     return render_template("surveys/resident/not_open.html", survey=survey), 409
+
+
+def _too_many(survey: Survey):
+    """Over a residents' limit (``engage.rate_limits``, the same budgets as the API)."""
+    return render_template("surveys/resident/too_many.html", survey=survey), 429
 
 
 def _answering(slug: str):
@@ -77,7 +85,13 @@ def begin(slug: str):
     survey = _survey(slug)
     if not responses.accepts_answers(survey):
         return _closed_page(survey)
-    draft = _draft(survey) or _start_draft(survey)
+    draft = _draft(survey)
+    if draft is None or draft.response_id is not None:
+        # Starting from the survey's first page is starting afresh: a change someone left
+        # unfinished on this device is not picked up by the next person.
+        if not allowed("draft"):
+            return _too_many(survey)
+        draft = _start_draft(survey)
     first = pages.next_step(survey.definition, draft.answers, draft.asked or [], None)
     return _go(survey, first)
 
@@ -121,6 +135,8 @@ def _step_page(slug: str, number: int, part: str):
     values = draft.answers
     anchors = error_anchors(current)
     if request.method == "POST":
+        if not allowed("answer_page"):
+            return _too_many(survey)
         submitted, form_errors = answers_from_form(current, request.form)
         values = {**draft.answers, **submitted}
         anchors = error_anchors(current, request.form)
@@ -176,6 +192,8 @@ def submit(slug: str):
     survey = _survey(slug)
     if not responses.accepts_answers(survey):
         return _closed_page(survey)
+    if not allowed("submit"):
+        return _too_many(survey)
     write = db_session(write=True)
     draft = _draft(survey)
     key = request.form.get("submission_id", "")[:64] or None
@@ -186,7 +204,7 @@ def submit(slug: str):
         seen = responses.find_submitted(write, survey, key, secret=secret) if key else None
         if seen is None:
             return redirect(url_for(".start", slug=slug))
-        session["receipt"] = seen[1]
+        session[_DONE] = {"slug": slug, "receipt": seen[1]}
         return redirect(url_for(".done", slug=slug))
     due = pages.first_due_step(survey.definition, draft.answers, draft.asked or [])
     if due is not None:
@@ -196,20 +214,25 @@ def submit(slug: str):
     except (Invalid, Conflict) as exc:
         return render_template("surveys/resident/problem.html", survey=survey, message=exc.message,
                                fields=exc.fields), 422
-    receipt = receipt or session.get("receipt")  # changed answers keep the receipt they came with
     session[_DRAFTS] = {k: v for k, v in session.get(_DRAFTS, {}).items() if k != slug}
-    session["receipt"] = receipt
+    # Changed answers keep the receipt they came with (``None`` here): it is not shown again.
+    session[_DONE] = {"slug": slug, "receipt": receipt}
     return redirect(url_for(".done", slug=slug))
 
 
 @bp.get("/s/<slug>/done")
 def done(slug: str):
+    """Shown once: the receipt leaves the session here, so the next person on this device
+    cannot read it from the cookie or bring this page back."""
     survey = _survey(slug)
-    receipt = session.get("receipt")
-    if not receipt:
+    sent = session.pop(_DONE, None)
+    if not isinstance(sent, dict) or sent.get("slug") != slug:
         return redirect(url_for(".start", slug=slug))
-    return render_template("surveys/resident/done.html", survey=survey, receipt=receipt,
-                           published=you_said_we_did.published(db_session(), survey.commission_id))
+    response = Response(render_template(
+        "surveys/resident/done.html", survey=survey, receipt=sent.get("receipt"),
+        published=you_said_we_did.published(db_session(), survey.commission_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/s/<slug>/qr.<fmt>")
@@ -228,80 +251,110 @@ def qr(slug: str, fmt: str):
 
 
 # -- your answers, by receipt ------------------------------------------------------------------
+#
+# On a shared device (a library kiosk, a family tablet) the next person must not reach the last
+# one's answers. So the receipt never stays in the session (the cookie is signed, not
+# encrypted: anyone holding the device can read it). Each page that shows or acts on answers is
+# the answer to a form post carrying the receipt code, and a one-time form key kept in the
+# session: a post sent again (the Back button, "resubmit the form") carries a used key and is
+# asked for the receipt code again. These pages are never stored by the browser.
+
+_FORM_KEY = "receipt_form_key"
+_AGAIN = "For your privacy, enter your receipt code again"
+
+
+def _form_key() -> str:
+    """A new one-time key for the forms of the page being shown; older ones stop working."""
+    key = secrets.token_urlsafe(16)
+    session[_FORM_KEY] = key
+    return key
+
+
+def _private(body: str, status: int = 200) -> Response:
+    response = Response(body, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _receipt_page(error: str | None = None, value: str = "", status: int | None = None):
+    return _private(render_template("surveys/resident/receipt_form.html", error=error, value=value,
+                                    form_key=_form_key()), status or (422 if error else 200))
+
+
+def _from_receipt_form() -> tuple[SurveyResponse, Survey, str] | Response:
+    """The response a posted receipt code names, or the receipt form to show instead."""
+    if not allowed("receipt"):
+        return _receipt_page("Too many tries from your connection. Wait a minute, then try again.", status=429)
+    key, sent = session.pop(_FORM_KEY, None), request.form.get("form_key", "")
+    if not key or not secrets.compare_digest(key.encode(), sent.encode()):
+        return _receipt_page(_AGAIN)  # the code sent with an old form is not shown back
+    typed = request.form.get("receipt")
+    code = responses.normalise_receipt(typed)
+    if code is None:
+        return _receipt_page("Enter your receipt code, like ABCD-EFGH-JKMN", typed or "")
+    try:
+        response = responses.find(db_session(), code)
+    except NotFound as exc:
+        return _receipt_page(exc.message, typed or "")
+    return response, db_session().get(Survey, response.survey_id), code
+
+
+def _answers_page(response: SurveyResponse, survey: Survey, code: str):
+    rows = [(q, display_answer(q, response.answers.get(q["id"])))
+            for q in flatten(survey.definition) if q["id"] in response.answers]
+    return _private(render_template(
+        "surveys/resident/your_answers.html", survey=survey, response=response, rows=rows, receipt=code,
+        form_key=_form_key(), can_change=responses.accepts_answers(survey),
+        influence=influence.influence(db_session(), [input_index.respondent_key(response)]),
+        published=you_said_we_did.published(db_session(), survey.commission_id)))
 
 
 @bp.route("/your-answers", methods=["GET", "POST"])
 def receipt_form():
-    error = None
-    if request.method == "POST":
-        if not allowed("receipt"):
-            return render_template("surveys/resident/receipt_form.html", error="Too many tries. Wait a minute, then try again."), 429
-        code = responses.normalise_receipt(request.form.get("receipt"))
-        if code is None:
-            error = "Enter your receipt code, like ABCD-EFGH-JKMN"
-        else:
-            try:
-                responses.find(db_session(), code)
-            except NotFound as exc:
-                error = exc.message
-            else:
-                session["receipt"] = code
-                return redirect(url_for(".your_answers"))
-    return render_template("surveys/resident/receipt_form.html", error=error,
-                           value=request.form.get("receipt", "")), 422 if error else 200
-
-
-def _my_response() -> tuple[SurveyResponse, Survey] | None:
-    receipt = session.get("receipt")
-    if not receipt:
-        return None
-    try:
-        response = responses.find(db_session(), receipt)
-    except NotFound:
-        return None
-    return response, db_session().get(Survey, response.survey_id)
+    if request.method == "GET":
+        return _receipt_page()
+    found = _from_receipt_form()
+    if isinstance(found, Response):
+        return found
+    return _answers_page(*found)
 
 
 @bp.get("/your-answers/view")
+@bp.get("/your-answers/delete")
 def your_answers():
-    found = _my_response()
-    if found is None:
-        return redirect(url_for(".receipt_form"))
-    response, survey = found
-    rows = [(q, display_answer(q, response.answers.get(q["id"])))
-            for q in flatten(survey.definition) if q["id"] in response.answers]
-    return render_template("surveys/resident/your_answers.html", survey=survey, response=response, rows=rows,
-                           receipt=session["receipt"], can_change=responses.accepts_answers(survey),
-                           influence=influence.influence(db_session(), [input_index.respondent_key(response)]),
-                           published=you_said_we_did.published(db_session(), survey.commission_id))
+    """Old links and bookmarks: answers are shown only after the receipt code is typed."""
+    return redirect(url_for(".receipt_form"))
 
 
 @bp.post("/your-answers/change")
 def change_answers():
-    found = _my_response()
-    if found is None:
-        return redirect(url_for(".receipt_form"))
-    response, survey = found
+    found = _from_receipt_form()
+    if isinstance(found, Response):
+        return found
+    response, survey, _ = found
     if not responses.accepts_answers(survey):
         return _closed_page(survey)
+    if not allowed("draft"):
+        return _too_many(survey)
     draft = _start_draft(survey, response)
     return _go(survey, pages.next_step(survey.definition, draft.answers, draft.asked or [], None))
 
 
-@bp.route("/your-answers/delete", methods=["GET", "POST"])
+@bp.post("/your-answers/delete")
 def delete_answers():
-    found = _my_response()
-    if found is None:
-        return redirect(url_for(".receipt_form"))
-    response, survey = found
-    if request.method == "POST":
-        choice = request.form.get("confirm")
-        if choice == "no":
-            return redirect(url_for(".your_answers"))
-        if choice != "yes":
-            return render_template("surveys/resident/delete.html", survey=survey,
-                                   error="Select yes to delete your answers, or no to keep them"), 422
-        responses.delete(db_session(write=True), response)
-        session.pop("receipt", None)
-        return render_template("surveys/resident/deleted.html", survey=survey)
-    return render_template("surveys/resident/delete.html", survey=survey, error=None)
+    found = _from_receipt_form()
+    if isinstance(found, Response):
+        return found
+    response, survey, code = found
+    choice = request.form.get("confirm")
+    if request.form.get("step") == "ask":  # the button on the answers page: ask first
+        return _private(render_template("surveys/resident/delete.html", survey=survey, receipt=code,
+                                        form_key=_form_key(), error=None))
+    if choice == "no":
+        return _answers_page(response, survey, code)
+    if choice != "yes":
+        return _private(render_template("surveys/resident/delete.html", survey=survey, receipt=code,
+                                        form_key=_form_key(),
+                                        error="Select yes to delete your answers, or no to keep them"), 422)
+    responses.delete(db_session(write=True), response)
+    return _private(render_template("surveys/resident/deleted.html", survey=survey))

@@ -57,6 +57,9 @@ class LiveSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: An ended session off the default list; kept, with everything it recorded.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The most participants that joined from one client address (a count: the address is
+    #: never stored); shown with every result so that stuffing from one address is visible.
+    busiest_address_participants: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     questions: Mapped[list["LiveQuestion"]] = relationship(
         order_by="LiveQuestion.position", back_populates="live_session",

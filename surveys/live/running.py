@@ -283,7 +283,8 @@ def _summary(live: LiveSession, question: LiveQuestion, tally: dict[str, Any], p
     return (f"Live poll “{live.title}” ({step.name if step else live.step}), question {number} of "
             f"{len(live.questions)} ({qtype.label}): “{question.text}”. "
             f"{qtype.evidence_count(tally['total'])}; {plural(participants, 'participant')} connected when "
-            f"voting closed.{qtype.evidence_sentence(question.definition, tally)}")
+            f"voting closed; at most {plural(live.busiest_address_participants, 'participant')} joined the "
+            f"session from any one internet connection.{qtype.evidence_sentence(question.definition, tally)}")
 
 
 def _no_contact_details(text: str) -> bool:
@@ -299,6 +300,7 @@ def _payload(session: Session, live: LiveSession, question: LiveQuestion, tally:
     payload: dict[str, Any] = {
         "live_session_id": live.id, "question_id": question.id, "question": question.text,
         "type": question.type, "total": tally["total"], "participants": participants,
+        "participants_from_busiest_address": live.busiest_address_participants,
         "seq": tally["seq"],
         "opened_at": question.opened_at.isoformat(timespec="seconds") + "Z" if question.opened_at else None,
         "closed_at": question.closed_at.isoformat(timespec="seconds") + "Z",

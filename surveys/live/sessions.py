@@ -297,6 +297,17 @@ def find_by_code(session: Session, typed: Any) -> LiveSession:
     return live
 
 
+@transactional
+def note_busiest_address(session: Session, session_id: int, participants: int) -> None:
+    """Record that ``participants`` joined from one client address, if that is the most so far.
+
+    A conditional update, so writers in any order (several processes) leave the maximum. An
+    operational figure, like presence: it publishes no event; results and evidence read it."""
+    session.execute(update(LiveSession).where(
+        LiveSession.id == session_id, LiveSession.busiest_address_participants < participants,
+    ).values(busiest_address_participants=participants))
+
+
 def find_joinable(session: Session, typed: Any) -> LiveSession:
     """The session a typed code names, if residents can still join it."""
     live = find_by_code(session, typed)

@@ -55,7 +55,6 @@ def clock(app):
     broadcaster.clock = c
     resident_ns = socketio_of(app).server.namespace_handlers["/live"]
     resident_ns.events = TokenBucket(resident_ns.events.rate, resident_ns.events.burst, clock=c)
-    resident_ns.failed_joins = TokenBucket(resident_ns.failed_joins.rate, resident_ns.failed_joins.burst, clock=c)
     return c
 
 

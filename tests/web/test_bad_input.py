@@ -109,3 +109,62 @@ def test_a_web_address_in_a_note_is_fine(client, world, team):
                            json={"step": "initiate", "kind": "note", "summary": "Met the residents' forum",
                                  "payload": {"url": "https://example.org/minutes"}})
     assert response.status_code == 201
+
+
+# -- point 15: pages show only the payload fields of the entry's kind --------------------------------
+
+
+def _log_page(client, world, team) -> str:
+    world.sign_in(client, "alice@example.org")
+    response = client.get(f"/commissions/{team['mine'].id}/evidence")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_payload_field_of_another_kind_is_not_rendered(client, world, team):
+    headers = world.token("alice@example.org")
+    note = client.post(f"/api/v1/commissions/{team['mine'].id}/evidence", headers=headers,
+                       json={"step": "initiate", "kind": "note", "summary": "Met the residents' forum",
+                             "payload": {"url": "https://elsewhere.example/login", "attendance": 99999,
+                                         "rating": "fully_evidenced"}})
+    assert note.status_code == 201
+    document = client.post(f"/api/v1/commissions/{team['mine'].id}/evidence", headers=headers,
+                           json={"step": "initiate", "kind": "document", "summary": "The minutes",
+                                 "payload": {"url": "https://example.org/minutes", "attendance": 77777}})
+    assert document.status_code == 201
+    html = _log_page(client, world, team)
+    assert "https://elsewhere.example/login" not in html and "99999" not in html
+    assert 'href="https://example.org/minutes"' in html and "77777" not in html
+    assert "Fully evidenced" not in html
+    # the stored payload is unchanged: exports keep everything the entry holds
+    stored = client.get(f"/api/v1/commissions/{team['mine'].id}/evidence", headers=headers).json
+    rows = stored["entries"] if isinstance(stored, dict) else stored
+    assert any((row.get("payload") or {}).get("url") == "https://elsewhere.example/login" for row in rows)
+
+
+def test_a_link_stored_before_the_checks_is_never_a_link(client, world, team, monkeypatch):
+    from commissioning_steps import evidence
+    monkeypatch.setattr(evidence, "_check_payload", lambda kind, payload: {})  # as stored before the checks
+    response = client.post(f"/api/v1/commissions/{team['mine'].id}/evidence", headers=world.token("alice@example.org"),
+                           json={"step": "initiate", "kind": "document", "summary": "Old entry",
+                                 "payload": {"url": "javascript:alert(1)"}})
+    assert response.status_code == 201
+    assert "javascript:" not in _log_page(client, world, team)
+
+
+@pytest.mark.parametrize("body", [
+    {"title": "Parks", "step": "initiate", "items": ["Which park do you use?"]},
+    {"title": "Parks", "step": "initiate", "sections": [{"title": "One", "questions": ["Which park?"]}]},
+    {"title": "Parks", "step": "initiate", "sections": ["One"]},
+    {"title": "Parks", "step": "initiate", "sections": ["One", {"title": "Two", "questions": [{"type": "yes_no_maybe", "text": "Yes?"}]}]},
+    {"title": "Parks", "step": "initiate", "sections": [{"title": "One", "questions": "Which park?"}]},
+])
+def test_a_survey_question_sent_as_a_string_is_a_422_that_changes_nothing(client, world, team, store, body):
+    """Security audit, point 14: a question sent as a string gave a 500."""
+    from surveys.models import Survey
+    before = _count(store, Survey)
+    response = client.post(f"/api/v1/commissions/{team['mine'].id}/surveys", headers=world.token("alice@example.org"),
+                           json=body)
+    assert response.status_code == 422, response.status_code
+    assert response.is_json and response.json["error"]["fields"]
+    assert _count(store, Survey) == before

@@ -88,13 +88,7 @@ def test_bad_joins_get_a_clear_error(app, running_session, payload, code):
     assert phone.is_connected(namespace="/live")
 
 
-def test_wrong_codes_from_one_address_are_rate_limited_but_right_codes_never_are(app, running_session, clock):
-    for _ in range(20):
-        assert _error(join(resident(app), "ZZZZZZ")) == "unknown_session"  # a new socket each time
-    assert _error(join(resident(app), "ZZZZZZ")) == "rate_limited"
-    assert _error(join(resident(app), running_session["code"])) == "rate_limited"  # guessing blocked first
-    clock.advance(10)
-    assert join(resident(app), running_session["code"])["ok"] is True
+# Wrong join codes: tests/web/test_live_join_limits.py
 
 
 # -- events before joining, unknown events, size ----------------------------------------------------

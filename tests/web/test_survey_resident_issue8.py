@@ -103,15 +103,19 @@ def _receipt(resident, slug) -> str:
 def test_continuing_the_delete_page_with_nothing_chosen_says_what_to_do(app, resident, team, token):
     survey = _open_survey(resident, team, token, questions=[
         {"id": "pets", "type": "single_choice", "text": "How many pets?", "options": ["None", "One"]}])
-    _receipt(resident, survey["slug"])
-    response = resident.post("/your-answers/delete", data={})
+    receipt = _receipt(resident, survey["slug"])
+    form = _html(resident.get("/your-answers"))
+    key = re.search(r'name="form_key" value="([^"]+)"', form).group(1)
+    shown = _html(resident.post("/your-answers", data={"receipt": receipt, "form_key": key}))
+    key = re.search(r'name="form_key" value="([^"]+)"', shown).group(1)
+    response = resident.post("/your-answers/delete", data={"receipt": receipt, "form_key": key})
     assert response.status_code == 422
     html = _html(response)
     assert "<title>Error:" in html
     assert "There is a problem" in html and 'href="#confirm"' in html
     assert re.search(r'id="confirm-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:'
                      r'</span> Select yes to delete your answers, or no to keep them', html)
-    assert resident.get("/your-answers/view").status_code == 200  # nothing was deleted
+    assert resident.get(f"/api/v1/responses/{receipt}").status_code == 200  # nothing was deleted
 
 
 # -- point 4 -----------------------------------------------------------------------------------------

@@ -302,11 +302,27 @@ def _submit_and_get_receipt(resident, slug, **kw):
     return re.search(r'id="receipt"[^>]*>([A-Z0-9-]+)<', _html(resident.get(f"/s/{slug}/done"))).group(1)
 
 
+def _form_key(html: str) -> str:
+    return re.search(r'name="form_key" value="([^"]+)"', html).group(1)
+
+
+def _open_answers(visitor, receipt: str):
+    """What a resident does: open the receipt form, type the code, continue."""
+    key = _form_key(_html(visitor.get("/your-answers")))
+    return visitor.post("/your-answers", data={"receipt": receipt, "form_key": key})
+
+
+def _again(visitor, page, path: str, **data):
+    """Post one of the forms on ``page`` (they carry the receipt and the page's one-time key)."""
+    html = _html(page)
+    receipt = re.search(r'name="receipt" value="([^"]+)"', html).group(1)
+    return visitor.post(path, data={"receipt": receipt, "form_key": _form_key(html), **data})
+
+
 @pytest.mark.parametrize("code", ["", "banana", "AAAA-AAAA-AAAA"])
 def test_receipt_form_with_a_bad_code_shows_an_error_summary(app, survey, code):
     visitor = app.test_client()
-    assert visitor.get("/your-answers").status_code == 200
-    response = visitor.post("/your-answers", data={"receipt": code})
+    response = _open_answers(visitor, code)
     assert response.status_code == 422
     html = _html(response)
     assert "There is a problem" in html and 'href="#receipt"' in html
@@ -318,13 +334,13 @@ def test_view_change_and_see_the_change_in_the_results(resident, survey, app, cl
     slug = survey["slug"]
     receipt = _submit_and_get_receipt(resident, slug)
     visitor = app.test_client()  # another device, with only the receipt
-    r = visitor.post("/your-answers", data={"receipt": receipt.lower().replace("-", " ")})
-    assert r.status_code == 302 and _path(r.location) == "/your-answers/view"
-    view = _html(visitor.get("/your-answers/view"))
-    assert receipt in view and "Rosehill" in view and "Change your answers" in view
-    assert "&lt;script&gt;" in view and "<script>alert" not in view
+    view = _open_answers(visitor, receipt.lower().replace("-", " "))
+    assert view.status_code == 200 and view.headers["Cache-Control"] == "no-store"
+    html = _html(view)
+    assert receipt in html and "Rosehill" in html and "Change your answers" in html
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
 
-    r = visitor.post("/your-answers/change")
+    r = _again(visitor, view, "/your-answers/change")
     assert _path(r.location) == f"/s/{slug}/page/1"
     page = _html(visitor.get(f"/s/{slug}/page/1"))
     assert _checked(page, "park") == {"Rosehill"}  # the form starts from the stored answers
@@ -336,7 +352,8 @@ def test_view_change_and_see_the_change_in_the_results(resident, survey, app, cl
     assert "Save changes" in check and "More bins" in check
     r = visitor.post(f"/s/{slug}/submit", data={"submission_id": _submission_id(check)})
     assert _path(r.location) == f"/s/{slug}/done"
-    assert receipt in _html(visitor.get(f"/s/{slug}/done"))  # the same receipt
+    done = _html(visitor.get(f"/s/{slug}/done"))
+    assert "Your receipt code has not changed" in done and receipt not in done  # the same receipt, not shown
     assert _count(app) == 1
     stored = client.get(f"/api/v1/responses/{receipt}").json["answers"]
     assert stored == {"park": "Meadow", "travel": ["Car"], "again": "no", "why_not": "More bins", "who": "Residents"}
@@ -350,13 +367,19 @@ def test_delete_after_confirming(resident, survey, app, client, alice):
     receipt = _submit_and_get_receipt(resident, slug)
     _submit_and_get_receipt(resident, slug, park="Meadow")
     visitor = app.test_client()
-    visitor.post("/your-answers", data={"receipt": receipt})
-    assert "Are you sure" in _html(visitor.get("/your-answers/delete"))
-    # "no" keeps them
-    r = visitor.post("/your-answers/delete", data={"confirm": "no"})
-    assert _path(r.location) == "/your-answers/view"
+    view = _open_answers(visitor, receipt)
+    confirm = _again(visitor, view, "/your-answers/delete", step="ask")
+    assert "Are you sure" in _html(confirm)
+    # "no" keeps them, and shows them again
+    kept = _again(visitor, confirm, "/your-answers/delete", confirm="no")
+    assert kept.status_code == 200 and "Your answers" in _html(kept)
     assert _count(app) == 2
-    r = visitor.post("/your-answers/delete", data={"confirm": "yes"})
+    confirm = _again(visitor, kept, "/your-answers/delete", step="ask")
+    missing = _again(visitor, confirm, "/your-answers/delete")
+    assert "Select yes" in _html(missing) and missing.status_code == 422
+    wrong = _again(visitor, missing, "/your-answers/delete", confirm="maybe")
+    assert wrong.status_code == 422 and "Select yes" in _html(wrong)
+    r = _again(visitor, wrong, "/your-answers/delete", confirm="yes")
     assert r.status_code == 200 and "Your answers have been deleted" in _html(r)
     assert _count(app) == 1
     assert client.get(f"/api/v1/responses/{receipt}").status_code == 404
@@ -369,11 +392,11 @@ def test_after_closing_answers_can_be_seen_and_deleted_but_not_changed(resident,
     receipt = _submit_and_get_receipt(resident, slug)
     client.post(f"/api/v1/surveys/{survey['id']}/close", headers=alice)
     visitor = app.test_client()
-    visitor.post("/your-answers", data={"receipt": receipt})
-    view = _html(visitor.get("/your-answers/view"))
-    assert "can no longer be changed" in view and "Change your answers" not in view
-    assert visitor.post("/your-answers/change").status_code == 409
-    r = visitor.post("/your-answers/delete", data={"confirm": "yes"})
+    view = _open_answers(visitor, receipt)
+    assert "can no longer be changed" in _html(view) and "Change your answers" not in _html(view)
+    assert _again(visitor, view, "/your-answers/change").status_code == 409
+    view = _open_answers(visitor, receipt)
+    r = _again(visitor, view, "/your-answers/delete", confirm="yes")
     assert r.status_code == 200
     assert _count(app) == 0
 
