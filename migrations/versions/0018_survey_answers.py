@@ -7,7 +7,7 @@ Measured by ``bench/growth.py`` (docs/performance.md): one question's answers co
 out of the JSON of 100k responses took over a second on SQLite.
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-01 13:30:00.000000
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0014'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
