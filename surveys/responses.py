@@ -86,9 +86,11 @@ def _require_open(survey: Survey) -> None:
 
 @transactional
 def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
-           submission_key: str | None = None) -> tuple[SurveyResponse, str, bool]:
+           submission_key: str | None = None, collector_id: int | None = None) -> tuple[SurveyResponse, str, bool]:
     """Store a response; returns (response, receipt, created). ``created`` is False when the
-    same submission key was seen before, in which case nothing new is stored."""
+    same submission key was seen before, in which case nothing new is stored. ``collector_id``
+    marks a response a community researcher recorded on someone's behalf (``surveys.collectors``
+    checks them first)."""
     _require_open(survey)
     key_hash = _digest(f"{survey.id}:{submission_key}") if submission_key else None
     cleaned = clean_answers(survey, answers)
@@ -103,7 +105,7 @@ def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
             return seen[0], seen[1], False
     receipt = receipt_for_key(secret, survey.id, submission_key) if submission_key else new_receipt()
     response = SurveyResponse(survey_id=survey.id, receipt_hash=_digest(receipt), submission_key=key_hash,
-                              answers=cleaned, survey_version=survey.version)
+                              answers=cleaned, survey_version=survey.version, collector_id=collector_id)
     try:
         with session.begin_nested():
             session.add(response)
@@ -165,7 +167,7 @@ def delete(session: Session, response: SurveyResponse) -> None:
 
 @transactional
 def send_draft(session: Session, draft: ResponseDraft, *, secret: bytes,
-               submission_key: str | None = None) -> tuple[SurveyResponse, str | None]:
+               submission_key: str | None = None, collector_id: int | None = None) -> tuple[SurveyResponse, str | None]:
     """Send the answers of a resident's page-by-page draft, and drop the draft, in one go.
 
     A draft started from a stored response (``drafts.start(..., response)``) changes that
@@ -179,7 +181,7 @@ def send_draft(session: Session, draft: ResponseDraft, *, secret: bytes,
         receipt = None
     else:
         response, receipt, _ = submit(session, survey, draft.answers, secret=secret,
-                                      submission_key=submission_key)
+                                      submission_key=submission_key, collector_id=collector_id)
     session.delete(draft)
     session.flush()
     return response, receipt
