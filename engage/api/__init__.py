@@ -14,7 +14,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401
-        benefits, checkpoints, commissions, evaluation, evidence, live, surveys, tokens, webhooks, you_said_we_did,
+        benefits, checkpoints, collectors, commissions, evaluation, evidence, live, surveys, tokens, webhooks,
+        you_said_we_did,
     )
 
     csrf.exempt(bp)

@@ -17,6 +17,6 @@ def file_response(data: bytes, content_type: str, filename: str, *, inline: bool
     response.headers.set("Content-Disposition", "inline" if inline else "attachment", filename=filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response

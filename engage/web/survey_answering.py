@@ -110,14 +110,14 @@ def begin(slug: str):
 
 def _step_url(survey: Survey, step: pages.Step, **args) -> str:
     if step.part == pages.MORE:
-        return url_for(".follow_ups", slug=survey.slug, number=step.number, **args)
-    return url_for(".page", slug=survey.slug, number=step.number, **args)
+        return url_for("survey_answering.follow_ups", slug=survey.slug, number=step.number, **args)
+    return url_for("survey_answering.page", slug=survey.slug, number=step.number, **args)
 
 
 def _go(survey: Survey, step: pages.Step | None):
     """To ``step``, or to "Check your answers" when there is none."""
     if step is None:
-        return redirect(url_for(".check", slug=survey.slug))
+        return redirect(url_for("survey_answering.check", slug=survey.slug))
     return redirect(_step_url(survey, step))
 
 
