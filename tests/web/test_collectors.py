@@ -325,3 +325,19 @@ def test_a_collector_records_a_response_with_their_token(app, survey, token, sto
     assert gone.status_code == 403 and gone.json["error"]["code"] == "collector_withdrawn"
     listed = client.get(url, headers=token).json
     assert listed["collectors"][0]["withdrawn"] is True and listed["collectors"][0]["responses"] == 1
+
+
+def test_the_demo_data_has_collectors_whose_counts_show(app, monkeypatch):
+    from surveys import collectors
+    from surveys.models import Survey
+
+    monkeypatch.setenv("ENGAGE_DEMO_PASSWORD", "a demo password nobody guesses 42")
+    app.config["LOAD_DEMO_DATA"] = True
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    with app.extensions["engage.db"].session() as s:
+        survey = s.scalar(select(Survey).where(Survey.title == "Day opportunities: what matters to you"))
+        rows = collectors.counts(s, survey)
+        observations = collectors.observations(s, survey)
+    assert [(r["label"], r["responses"], r["observations"], r["withdrawn"]) for r in rows] == [
+        ("Peer researcher A", 2, 0, False), ("Peer researcher B", 1, 1, True)]
+    assert observations[0][0].photo_type == "image/png"
