@@ -31,6 +31,21 @@ bp = Blueprint("survey_answering", __name__)
 _DRAFTS = "survey_drafts"
 
 
+@bp.context_processor
+def _collecting():
+    """``collecting_as(slug)``: the label of the community researcher recording this survey's
+    response on this device, so their pages say so (engage/web/collecting.py)."""
+    def collecting_as(slug: str) -> str | None:
+        collector_id = session.get("collecting", {}).get(slug)
+        if collector_id is None:
+            return None
+        try:
+            return collectors.active(db_session(), collector_id).label
+        except (collectors.Withdrawn, NotFound):
+            return None
+    return {"collecting_as": collecting_as}
+
+
 def _survey(slug: str) -> Survey:
     try:
         return lifecycle.by_slug(db_session(), slug)

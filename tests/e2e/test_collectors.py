@@ -72,6 +72,7 @@ def test_a_collector_records_three_responses_on_a_phone(server, new_context, tmp
                {"uses": "maybe", "safe": "5", "agree": "Strongly agree"}]
     for number, chosen in enumerate(answers, start=1):
         phone.get_by_role("button", name=re.compile("Record (a|another) response")).first.click()
+        expect(phone.locator("#collecting-as")).to_contain_text("as Researcher E2E")
         _check(phone, phone=True)
         for _ in range(12):  # one question a page, as residents see it; branching decides how many
             if "/check" in phone.url:

@@ -69,6 +69,7 @@ def _collector(app, code):
 def _record(phone, survey, answer="no"):
     started = phone.post(f"/collect/surveys/{survey['id']}/respond")
     assert _path(started.location) == f"/s/{survey['slug']}/page/1"
+    assert "Recording someone's answers as Researcher" in _html(phone.get(started.location))
     assert _path(phone.post(f"/s/{survey['slug']}/page/1", data={"easy": answer}).location) == f"/s/{survey['slug']}/check"
     check = _html(phone.get(f"/s/{survey['slug']}/check"))
     key = re.search(r'name="submission_id" value="([^"]+)"', check).group(1)
@@ -144,6 +145,7 @@ def test_a_collector_records_responses_marked_as_theirs(app, staff, survey, stor
     # A resident answering on their own is not marked.
     resident = app.test_client()
     resident.post(f"/s/{survey['slug']}/start")
+    assert "Recording someone" not in _html(resident.get(f"/s/{survey['slug']}/page/1"))
     resident.post(f"/s/{survey['slug']}/page/1", data={"easy": "yes"})
     key = re.search(r'name="submission_id" value="([^"]+)"', _html(resident.get(f"/s/{survey['slug']}/check"))).group(1)
     resident.post(f"/s/{survey['slug']}/submit", data={"submission_id": key})
