@@ -165,5 +165,33 @@ def _demo_surveys(session, commission, commissioner) -> None:
         {"uses": "maybe", "safe": 5, "agree": "Agree", "group": groups[2]},
     ):
         responses.submit(session, survey, answers, secret=secret)
+    _demo_collectors(session, survey, commissioner, groups, secret)
     lifecycle.create_survey(session, commission, commissioner,
                             lifecycle.SurveyInput(template="collaborative_appetite", step="investigate"))
+
+
+def _demo_collectors(session, survey, commissioner, groups, secret: bytes) -> None:
+    """Peer researchers who asked people at the day centre and at home (issue 8, residents who
+    collect data): three responses and an observation with a photo, one researcher withdrawn.
+    Their codes are not kept anywhere (only hashes), so invite a new one to try the collector's side."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from surveys import collectors
+
+    a = collectors.invite(session, survey, commissioner, "Peer researcher A").collector
+    b = collectors.invite(session, survey, commissioner, "Peer researcher B").collector
+    for collector, answers in (
+        (a, {"uses": "yes", "likes": ["Music"], "safe": 3, "agree": "Agree", "group": groups[0]}),
+        (a, {"uses": "no", "safe": 2, "agree": "Strongly agree", "ideas": "Swimming with friends", "group": groups[0]}),
+        (b, {"uses": "yes", "likes": ["Sport", "Seeing friends"], "safe": 4, "agree": "Agree", "group": groups[1]}),
+    ):
+        collectors.record_response(session, collector.id, survey.id, answers, secret=secret)
+    picture = Image.new("RGB", (320, 200), (225, 232, 240))
+    ImageDraw.Draw(picture).rectangle((40, 120, 280, 150), fill=(90, 90, 90))
+    photo = io.BytesIO()
+    picture.save(photo, "PNG")
+    collectors.record_observation(session, b.id, survey.id,
+                                  "The bus stop outside the day centre has no seat and no shelter.", photo.getvalue())
+    collectors.withdraw(session, b)

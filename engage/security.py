@@ -19,7 +19,8 @@ def csp_nonce() -> str:
 
 def _headers(response):
     nonce = csp_nonce()
-    response.headers["Content-Security-Policy"] = "; ".join((
+    # A response that set its own, stricter policy keeps it (uploaded files: engage/web/file_responses.py).
+    response.headers.setdefault("Content-Security-Policy", "; ".join((
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
         "style-src 'self'",
@@ -30,7 +31,7 @@ def _headers(response):
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
-    ))
+    )))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -64,6 +64,9 @@ FIELD_NOTES: dict[str, str] = {
     "closed_question_id": "the question that was still open and was closed by ending the session, if any",
     "total": "the question's final count of votes or entries",
     "action": "`hide`, `show`, `answered` or `unanswered`",
+    "collector_id": "the community researcher collecting data (`GET /api/v1/commissions/{id}/surveys/{id}/collectors`); never their label",
+    "observation_id": "the observation the collector recorded",
+    "photo": "whether the observation came with a photo",
 }
 
 _SAMPLES: dict[str, Any] = {
@@ -72,7 +75,7 @@ _SAMPLES: dict[str, Any] = {
     "evaluation_id": 3, "checkpoint_id": 5, "count": 7, "head": "9f2c" + "0" * 60, "reason": "scheduled",
     "theme_id": 4, "into_id": 2, "items_moved": 9, "decision_id": 8, "status": "agreed", "version": 3,
     "survey_id": 6, "responses": 128, "evidence_entry_id": 32, "questions": 5, "question_id": 14, "session_id": 2, "archived": True, "section_id": "s2", "sections": 3, "closed_question_id": 14,
-    "total": 64, "action": "hide",
+    "total": 64, "action": "hide", "collector_id": 3, "observation_id": 11, "photo": True,
 }
 _SAMPLE_CHANGED = {"commission.changed": ["title", "area"], "survey.changed": ["closes_at"],
                    "decision.changed": ["status"], "theme.changed": ["name"]}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import Float, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from commissioning_steps import indicators as journey_indicators
@@ -30,7 +30,7 @@ from commissioning_steps.indicators import Indicator, percent_text, plural, shar
 
 from . import representativeness as rep
 from . import templates, you_said_we_did
-from .models import DRAFT, Survey, SurveyAnswer
+from .models import DRAFT, CollectorObservation, CollectorSurvey, Survey, SurveyAnswer, SurveyResponse
 
 INCUBATE = templates.INCUBATE_PLAN_CHECK["key"]
 NEGOTIATE = templates.NEGOTIATE_INFLUENCE["key"]
@@ -182,6 +182,50 @@ def template_mean(session: Session, commission: Commission, key: str, label: str
                      _survey_rows(session, commission, template, question), unit="count")
 
 
+# -- Initiate and Consolidate: residents who collected data with Engage -------------------------
+
+
+def collected_by_residents(session: Session, commission: Commission, step: str) -> list[Indicator]:
+    """Collectors who recorded responses or observations in this step's surveys, and the people
+    they reached, from the stored rows (live, before any survey closes; closing also records a
+    resident-data entry, which the evidence indicators count)."""
+    surveys = select(Survey.id).where(Survey.commission_id == commission.id, Survey.step == step,
+                                      Survey.status != DRAFT)
+    answered = (select(SurveyResponse.survey_id.label("survey_id"), SurveyResponse.collector_id.label("collector_id"),
+                       func.count().label("responses"), literal(0).label("observations"))
+                .where(SurveyResponse.survey_id.in_(surveys), SurveyResponse.collector_id.is_not(None))
+                .group_by(SurveyResponse.survey_id, SurveyResponse.collector_id))
+    seen = (select(CollectorObservation.survey_id, CollectorObservation.collector_id, literal(0),
+                   func.count())
+            .where(CollectorObservation.survey_id.in_(surveys))
+            .group_by(CollectorObservation.survey_id, CollectorObservation.collector_id))
+    both = union_all(answered, seen).subquery()
+    collectors_n, reached, observed = session.execute(
+        select(func.count(func.distinct(both.c.collector_id)), func.coalesce(func.sum(both.c.responses), 0),
+               func.coalesce(func.sum(both.c.observations), 0))).one()
+    rows = [{"ref": f"survey:{sid}", "label": f"Survey: {title}",
+             "value": f"{plural(int(n), 'collector')}, {plural(int(r), 'person', 'people')} reached, "
+                      f"{plural(int(o), 'observation')}"}
+            for sid, title, n, r, o in session.execute(
+                select(Survey.id, Survey.title, func.count(func.distinct(both.c.collector_id)),
+                       func.sum(both.c.responses), func.sum(both.c.observations))
+                .join(both, both.c.survey_id == Survey.id).group_by(Survey.id, Survey.title).order_by(Survey.id)
+                .limit(journey_indicators.ROW_LIMIT))]
+    invited = session.scalar(select(func.count(func.distinct(CollectorSurvey.collector_id)))
+                             .where(CollectorSurvey.survey_id.in_(surveys))) or 0
+    return [
+        Indicator("resident_collectors", "Residents who collected data with Engage",
+                  "Community researchers invited to this step's surveys who recorded at least one response or "
+                  "observation with their collector link (withdrawn collectors included: what they collected stays).",
+                  int(collectors_n), f"{plural(int(collectors_n), 'resident')} of {int(invited)} invited", rows),
+        Indicator("people_reached_by_collectors", "People reached by resident collectors",
+                  "Responses that collectors recorded on behalf of the people they spoke to in this step's surveys "
+                  "(their observations are counted beside them).",
+                  int(reached), f"{plural(int(reached), 'person', 'people')} reached; "
+                                f"{plural(int(observed), 'observation')} recorded", rows),
+    ]
+
+
 # -- per step --------------------------------------------------------------------------------
 
 
@@ -220,13 +264,15 @@ def _evaluate(session: Session, commission: Commission) -> list[Indicator]:
 
 #: What each step's practice question asks the record for, beyond who took part.
 STEP_INDICATORS: dict[str, Callable[[Session, Commission], list[Indicator]]] = {
-    "initiate": lambda s, c: journey_indicators.resident_data(s, c, "initiate"),
+    "initiate": lambda s, c: [*journey_indicators.resident_data(s, c, "initiate"),
+                              *collected_by_residents(s, c, "initiate")],
     "investigate": lambda s, c: journey_indicators.analysis_contributions(s, c),
     "collaborate": lambda s, c: journey_indicators.plan_items(s, c),
     "incubate": _incubate,
     "negotiate": _negotiate,
     "activate": lambda s, c: journey_indicators.solution_facets(s, c),
-    "consolidate": lambda s, c: journey_indicators.resident_data(s, c, "consolidate"),
+    "consolidate": lambda s, c: [*journey_indicators.resident_data(s, c, "consolidate"),
+                                 *collected_by_residents(s, c, "consolidate")],
     "evaluate": _evaluate,
 }
 
@@ -244,5 +290,5 @@ def overall(session: Session, commission: Commission) -> list[Indicator]:
     return [participation(you_said_we_did.activities(session, commission)), representativeness(session, commission)]
 
 
-__all__ = ["GROUP_QUESTION", "STEP_INDICATORS", "TEMPLATE_QUESTIONS", "for_steps", "overall", "participation",
+__all__ = ["GROUP_QUESTION", "STEP_INDICATORS", "TEMPLATE_QUESTIONS", "collected_by_residents", "for_steps", "overall", "participation",
            "representativeness", "template_mean", "template_share"]

@@ -165,3 +165,32 @@ class SurveyArchived(DomainEvent):
     name: ClassVar[str] = "survey.archived"
     survey_id: int
     archived: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class CollectorInvited(DomainEvent):
+    """A community researcher was invited to collect for a survey (by id: their label stays on
+    staff pages)."""
+
+    name: ClassVar[str] = "survey.collector_invited"
+    survey_id: int
+    collector_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CollectorWithdrawn(DomainEvent):
+    """A collector's link was withdrawn; what they collected stays, marked."""
+
+    name: ClassVar[str] = "survey.collector_withdrawn"
+    collector_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ObservationRecorded(DomainEvent):
+    """A collector recorded an observation (with or without a photo): ids only."""
+
+    name: ClassVar[str] = "survey.observation_recorded"
+    survey_id: int
+    observation_id: int
+    collector_id: int
+    photo: bool

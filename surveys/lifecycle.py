@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from commissioning_steps import evidence, journey
 from commissioning_steps.commissions import NOT_STARTED, Commission
@@ -24,11 +24,11 @@ from commissioning_steps.events import publish
 from commissioning_steps.staff import StaffUser
 from commissioning_steps.text import has_visible_text
 
-from . import branching, results, templates, wording
+from . import branching, collectors, results, templates, wording
 from .errors import DefinitionError
 from .events import SurveyArchived, SurveyChanged, SurveyClosed, SurveyCreated, SurveyDeleted, SurveyOpened
 from .codes import ALPHABET
-from .models import CLOSED, DRAFT, OPEN, Survey, SurveyResponse
+from .models import CLOSED, DRAFT, OPEN, Survey, SurveyDocument, SurveyResponse
 
 log = logging.getLogger(__name__)
 SLUG_LENGTH = 8
@@ -173,11 +173,18 @@ def _check_material(fields: dict, data: SurveyInput) -> None:
         fields["material_url"] = "Enter a full web address starting with https://, like https://example.org/plan.pdf"
 
 
+def _has_document(survey: Survey) -> bool:
+    session = object_session(survey)
+    return session is not None and session.scalar(
+        select(func.count()).select_from(SurveyDocument).where(SurveyDocument.survey_id == survey.id)) > 0
+
+
 def missing_material(survey: Survey) -> str | None:
     """Why the survey cannot open for want of its material, if its template asks residents to
     judge something (the "Our first plan" template asks about the plan) and none is attached."""
     needs = (templates.TEMPLATES.get(survey.template or "") or {}).get("material")
-    if needs and needs.get("required") and not (survey.material_text.strip() or survey.material_url.strip()):
+    if needs and needs.get("required") and not (survey.material_text.strip() or survey.material_url.strip()
+                                                or _has_document(survey)):
         return needs["missing"]
     return None
 
@@ -383,6 +390,11 @@ def close_survey(session: Session, survey: Survey, actor: StaffUser | None = Non
         session, commission, step=survey.step, kind="survey_result",
         summary=results.evidence_summary(payload), payload=payload, author=actor, source="automatic",
     )
+    # Data residents collected themselves (Initiate's and Consolidate's question): counts only.
+    collected = collectors.evidence_entry(collectors.totals(session, survey), survey)
+    if collected is not None:
+        evidence.append(session, commission, step=survey.step, kind="resident_data", summary=collected[0],
+                        payload=collected[1], author=actor, source="automatic")
     publish(session, SurveyClosed(survey.commission_id, survey.id, figures["responses"], entry.id))
     return entry
 

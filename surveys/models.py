@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commissioning_steps.db import Base, utcnow
@@ -65,6 +65,8 @@ class SurveyResponse(Base):
     submission_key: Mapped[str | None] = mapped_column(String(64))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     survey_version: Mapped[int] = mapped_column(Integer)
+    #: The community researcher who recorded it on someone's behalf (``SurveyCollector``), if any.
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("survey_collectors.id"), index=True)
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -113,3 +115,65 @@ class ResponseDraft(Base):
     #: question that applies and is neither answered nor asked is still due.
     asked: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SurveyCollector(Base):
+    """A community researcher who records responses and observations for a commission's surveys
+    with a personal link, no account. Known by a pseudonymous label the commissioner chose
+    (\"Researcher A\"); only a SHA-256 of their secret code is stored. Withdrawing stops the code
+    at once and keeps what they collected, marked."""
+
+    __tablename__ = "survey_collectors"
+    __table_args__ = (UniqueConstraint("commission_id", "label", name="uq_survey_collectors_label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CollectorSurvey(Base):
+    """Which surveys a collector collects for (one link serves all of them)."""
+
+    __tablename__ = "collector_surveys"
+
+    collector_id: Mapped[int] = mapped_column(ForeignKey("survey_collectors.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CollectorObservation(Base):
+    """What a collector saw (a walkabout's broken paving, a bus stop with no shelter), with an
+    optional photo stored here re-encoded without its metadata, never in the static folder."""
+
+    __tablename__ = "collector_observations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    collector_id: Mapped[int] = mapped_column(ForeignKey("survey_collectors.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_type: Mapped[str | None] = mapped_column(String(32))
+    photo_size: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SurveyDocument(Base):
+    """The document a survey asks residents to judge (a plan as a PDF), checked by its content
+    and kept in the database rather than the static folder, so only the survey's routes serve it."""
+
+    __tablename__ = "survey_documents"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -97,6 +97,7 @@ class Submission:
     cleaned: dict[str, Any] | None = None  #: as checked against ``survey_version``
     survey_version: int | None = None
     submission_key: str | None = None
+    collector_id: int | None = None  #: a community researcher's, when they recorded it
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,14 @@ def key_hash(survey_id: int, submission_key: str) -> str:
 
 @transactional
 def submit(session: Session, survey: Survey, answers: Any, *, secret: bytes,
-           submission_key: str | None = None) -> tuple[SurveyResponse, str, bool]:
+           submission_key: str | None = None, collector_id: int | None = None) -> tuple[SurveyResponse, str, bool]:
     """Store a response; returns (response, receipt, created). ``created`` is False when the
     same submission key was seen before, in which case nothing new is stored. One submission
-    is a batch of one (``submit_many``): the rules are the same however it arrives."""
-    result = submit_many(session, [Submission(survey.id, answers, submission_key=submission_key)],
-                         secret=secret)[0]
+    is a batch of one (``submit_many``): the rules are the same however it arrives.
+    ``collector_id`` marks a response a community researcher recorded on someone's behalf
+    (``surveys.collectors`` checks them first)."""
+    result = submit_many(session, [Submission(survey.id, answers, submission_key=submission_key,
+                                              collector_id=collector_id)], secret=secret)[0]
     if isinstance(result, Exception):
         raise result
     return session.get(SurveyResponse, result.response_id), result.receipt, result.created
@@ -192,7 +195,8 @@ def _submit_one(session: Session, submission: Submission, surveys: dict[int, Sur
     receipt = receipt_for_key(secret, survey.id, key) if key else new_receipt()
     now = utcnow()
     row = {"survey_id": survey.id, "receipt_hash": _digest(receipt), "submission_key": hashed, "answers": cleaned,
-           "survey_version": survey.version, "submitted_at": now, "updated_at": now}
+           "survey_version": survey.version, "submitted_at": now, "updated_at": now,
+           "collector_id": submission.collector_id}
     try:
         with session.begin_nested():
             # Plain Core INSERTs (the ORM's unit of work costs more than the rest of a submission).
@@ -259,7 +263,7 @@ def delete(session: Session, response: SurveyResponse) -> None:
 
 @transactional
 def send_draft(session: Session, draft: ResponseDraft, *, secret: bytes,
-               submission_key: str | None = None) -> tuple[SurveyResponse, str | None]:
+               submission_key: str | None = None, collector_id: int | None = None) -> tuple[SurveyResponse, str | None]:
     """Send the answers of a resident's page-by-page draft, and drop the draft, in one go.
 
     A draft started from a stored response (``drafts.start(..., response)``) changes that
@@ -273,7 +277,7 @@ def send_draft(session: Session, draft: ResponseDraft, *, secret: bytes,
         receipt = None
     else:
         response, receipt, _ = submit(session, survey, draft.answers, secret=secret,
-                                      submission_key=submission_key)
+                                      submission_key=submission_key, collector_id=collector_id)
     session.delete(draft)
     session.flush()
     return response, receipt

@@ -180,7 +180,7 @@ INCUBATE_PLAN_CHECK: dict[str, Any] = {
     "material": {
         "title": "Our first plan",
         "required": True,
-        "missing": "Attach the plan residents are asked about (its text or a link to it) before opening the survey",
+        "missing": "Attach the plan residents are asked about (its text, a link to it or the document itself) before opening the survey",
     },
     "sections": [
         {
@@ -366,6 +366,52 @@ EVALUATE_PROCESS_AND_OUTCOMES: dict[str, Any] = {
 }
 
 
+#: A street survey and walkabout audit that community researchers carry out with their
+#: neighbours (the collectors in ``surveys.collectors``): one response per person they stop, and
+#: what they see on the walk as observations with photos. Filed under Initiate, whose practice
+#: question asks how local people can collect information as well as provide it.
+WALKABOUT_STREET_SURVEY: dict[str, Any] = {
+    "key": "walkabout_street_survey",
+    "title": "Walkabout and street survey",
+    "step": "initiate",
+    "practice_question": "How can local people help collect information and intelligence as well as provide it?",
+    "audience": "community researchers to ask people in the street",
+    "description": "A community researcher from the area is asking people what it is like to get around here.",
+    "sections": [
+        {
+            "id": "getting_around",
+            "title": "Getting around here",
+            "questions": [
+                {
+                    "id": "how_easy",
+                    "type": "rating",
+                    "text": "How easy is it to get around this area?",
+                    "min": 1,
+                    "max": 5,
+                    "min_label": "Very hard",
+                    "max_label": "Very easy",
+                    "required": True,
+                },
+                {
+                    "id": "main_problem",
+                    "type": "single_choice",
+                    "text": "What makes it hardest?",
+                    "options": ["Pavements and crossings", "Buses", "Lighting and feeling safe", "Distance to shops "
+                                "and services", "Nothing, it is easy"],
+                    "other": True,
+                },
+                {
+                    "id": "one_change",
+                    "type": "free_text",
+                    "text": "If you could change one thing about getting around here, what would it be?",
+                },
+            ],
+        },
+        _about_you_section(),
+    ],
+}
+
+
 TEMPLATES: dict[str, dict[str, Any]] = {
     t["key"]: t
     for t in (
@@ -373,6 +419,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         INCUBATE_PLAN_CHECK,
         NEGOTIATE_INFLUENCE,
         EVALUATE_PROCESS_AND_OUTCOMES,
+        WALKABOUT_STREET_SURVEY,
     )
 }
 

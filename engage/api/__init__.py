@@ -14,7 +14,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401
-        benefits, checkpoints, commissions, document, evaluation, evidence, live, surveys, tokens, webhooks,
+        benefits, checkpoints, collectors, commissions, document, evaluation, evidence, live, surveys, tokens,
+        webhooks,
         you_said_we_did,
     )
 

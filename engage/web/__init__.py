@@ -5,8 +5,8 @@ from flask import Flask
 
 from ..common import times
 from . import (
-    account, activity, api_reference, benefits, commissions, errors, evaluation, evidence_log, form_text,
-    help_pages, live, public, survey_answering, surveys_staff, webhooks, you_said_we_did,
+    account, activity, api_reference, benefits, collecting, collectors_staff, commissions, errors, evaluation,
+    evidence_log, form_text, help_pages, live, public, survey_answering, surveys_staff, webhooks, you_said_we_did,
 )
 from .answer_forms import form_state, question_view
 from .staff_views import evidence_findings, shown_if
@@ -14,7 +14,8 @@ from .staff_views import evidence_findings, shown_if
 
 def init_app(app: Flask) -> None:
     for module in (public, account, commissions, evidence_log, survey_answering, surveys_staff, live,
-                   you_said_we_did, evaluation, webhooks, help_pages, activity, api_reference, benefits):
+                   you_said_we_did, evaluation, webhooks, help_pages, activity, api_reference, benefits,
+                   collecting, collectors_staff):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     form_text.init_app(app)

@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
-from commissioning_steps import influence, journey
+from flask_login import current_user
+
+from commissioning_steps import access, influence, journey
 from commissioning_steps.commissions import Commission
 from commissioning_steps.errors import Conflict, Invalid, NotFound
-from surveys import drafts, input_index, lifecycle, pages, responses, you_said_we_did
+from surveys import collectors, drafts, input_index, lifecycle, material_documents, pages, responses, you_said_we_did
 from surveys.branching import flatten
 from surveys.errors import AnswerError
 from surveys.models import Survey, SurveyResponse
@@ -25,10 +27,26 @@ from surveys.models import Survey, SurveyResponse
 from ..extensions import db_session
 from ..rate_limits import allowed
 from .answer_forms import answers_from_form, display_answer, error_anchors
+from .file_responses import file_response
 
 bp = Blueprint("survey_answering", __name__)
 _DRAFTS = "survey_drafts"
 _DONE = "answers_sent"  # what the done page shows, once
+
+
+@bp.context_processor
+def _collecting():
+    """``collecting_as(slug)``: the label of the community researcher recording this survey's
+    response on this device, so their pages say so (engage/web/collecting.py)."""
+    def collecting_as(slug: str) -> str | None:
+        collector_id = session.get("collecting", {}).get(slug)
+        if collector_id is None:
+            return None
+        try:
+            return collectors.active(db_session(), collector_id).label
+        except (collectors.Withdrawn, NotFound):
+            return None
+    return {"collecting_as": collecting_as}
 
 
 def _survey(slug: str) -> Survey:
@@ -47,6 +65,12 @@ def _start_draft(survey: Survey, response: SurveyResponse | None = None):
     token, draft = drafts.start(db_session(write=True), survey, response)
     session[_DRAFTS] = {**session.get(_DRAFTS, {}), survey.slug: token}
     return draft
+
+
+def start_fresh_draft(survey: Survey):
+    """A new, empty draft for this browser, replacing any it had (a collector starting the next
+    person's response)."""
+    return _start_draft(survey)
 
 
 def _closed_page(survey: Survey):
@@ -75,9 +99,26 @@ def start(slug: str):
     if not responses.accepts_answers(survey):
         return _closed_page(survey)
     commission = db_session().get(Commission, survey.commission_id)
+    document = material_documents.of(db_session(), survey)
     return render_template("surveys/resident/start.html", survey=survey, commission=commission,
-                           step=journey.get_step(survey.step),
+                           step=journey.get_step(survey.step), document=document,
+                           document_link=material_documents.link_text(document, survey.material_title or None)
+                           if document else None,
                            material_host=urlsplit(survey.material_url).hostname if survey.material_url else None)
+
+
+@bp.get("/s/<slug>/document")
+def document(slug: str):
+    """The survey's document, to anyone who can answer the survey (and to its staff before it
+    opens, to check it), as the type its content showed, never run by the browser."""
+    survey = _survey(slug)
+    if not responses.accepts_answers(survey) and not (
+            current_user.is_authenticated and access.allowed(db_session(), current_user, survey.commission_id, access.READ)):
+        return _closed_page(survey)
+    found = material_documents.of(db_session(), survey)
+    if found is None:
+        abort(404)
+    return file_response(found.data, found.content_type, found.name, inline=found.kind == "pdf")
 
 
 @bp.post("/s/<slug>/start")
@@ -98,15 +139,18 @@ def begin(slug: str):
 
 def _step_url(survey: Survey, step: pages.Step, **args) -> str:
     if step.part == pages.MORE:
-        return url_for(".follow_ups", slug=survey.slug, number=step.number, **args)
-    return url_for(".page", slug=survey.slug, number=step.number, **args)
+        return url_for("survey_answering.follow_ups", slug=survey.slug, number=step.number, **args)
+    return url_for("survey_answering.page", slug=survey.slug, number=step.number, **args)
 
 
 def _go(survey: Survey, step: pages.Step | None):
     """To ``step``, or to "Check your answers" when there is none."""
     if step is None:
-        return redirect(url_for(".check", slug=survey.slug))
+        return redirect(url_for("survey_answering.check", slug=survey.slug))
     return redirect(_step_url(survey, step))
+
+
+go_to = _go
 
 
 @bp.route("/s/<slug>/page/<int:number>", methods=["GET", "POST"])
@@ -209,14 +253,29 @@ def submit(slug: str):
     due = pages.first_due_step(survey.definition, draft.answers, draft.asked or [])
     if due is not None:
         return _go(survey, due)
+    # A community researcher recording someone's answers (engage/web/collecting.py): marked as theirs.
+    collector_id = session.get("collecting", {}).get(slug)
     try:
-        _, receipt = responses.send_draft(write, draft, secret=secret, submission_key=key)
-    except (Invalid, Conflict) as exc:
+        if collector_id is not None:
+            _, receipt = collectors.send_draft(write, collector_id, draft, secret=secret, submission_key=key)
+        else:
+            _, receipt = responses.send_draft(write, draft, secret=secret, submission_key=key)
+    except collectors.Withdrawn:
+        session.pop("collector", None)
+        session.pop("collecting", None)
+        return render_template("collect/withdrawn.html", title="This collector link no longer works"), 403
+    except (Invalid, Conflict, NotFound) as exc:
         return render_template("surveys/resident/problem.html", survey=survey, message=exc.message,
                                fields=exc.fields), 422
     session[_DRAFTS] = {k: v for k, v in session.get(_DRAFTS, {}).items() if k != slug}
     # Changed answers keep the receipt they came with (``None`` here): it is not shown again.
     session[_DONE] = {"slug": slug, "receipt": receipt}
+    if collector_id is not None:
+        # The next person starts afresh from the collector's page; the done page says it was recorded.
+        session["collecting"] = {k: v for k, v in session.get("collecting", {}).items() if k != slug}
+        session["collected"] = slug
+    else:
+        session.pop("collected", None)
     return redirect(url_for(".done", slug=slug))
 
 
@@ -228,9 +287,13 @@ def done(slug: str):
     sent = session.pop(_DONE, None)
     if not isinstance(sent, dict) or sent.get("slug") != slug:
         return redirect(url_for(".start", slug=slug))
-    response = Response(render_template(
-        "surveys/resident/done.html", survey=survey, receipt=sent.get("receipt"),
-        published=you_said_we_did.published(db_session(), survey.commission_id)))
+    if session.get("collected") == slug and session.get("collector") is not None:
+        page = render_template("collect/recorded.html", title="Response recorded – " + survey.title,
+                               survey=survey, receipt=sent.get("receipt"))
+    else:
+        page = render_template("surveys/resident/done.html", survey=survey, receipt=sent.get("receipt"),
+                               published=you_said_we_did.published(db_session(), survey.commission_id))
+    response = Response(page)
     response.headers["Cache-Control"] = "no-store"
     return response
 

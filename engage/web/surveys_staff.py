@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from commissioning_steps import access, journey
 from commissioning_steps.errors import Conflict, Invalid, NotFound
-from surveys import builder, lifecycle, results, templates, wording
+from surveys import builder, collectors, lifecycle, material_documents, results, templates, uploads, wording
 from surveys.branching import flatten
 from surveys.models import CLOSED, DRAFT, Survey, SurveyResponse
 from surveys.pages import all_pages
@@ -143,8 +143,17 @@ def _manage_page(commission, survey, errors=None, form=None, status=200, anchors
         open_problem=problem[0] if problem else None, groups=groups,
         types=types_for(SURVEY), operators=wording.OPERATOR_CHOICES, labels=LABELS,
         default_section=_default_section(survey), schedule=schedule, schedule_bad=bad,
-        errors=errors, anchors=anchors, form=form or {},
+        errors=errors, anchors=anchors, form=form or {}, **_material_document(survey),
     ), status
+
+
+def _material_document(survey) -> dict:
+    """What the page shows of the survey's document and who collects for it."""
+    session = db_session()
+    document = material_documents.of(session, survey)
+    return {"document": document, "max_document_size": uploads.size_text(uploads.MAX_DOCUMENT_BYTES),
+            "document_link": material_documents.link_text(document) if document else None,
+            "collectors_count": len(collectors.counts(session, survey))}
 
 
 @bp.get("/<int:survey_id>")
@@ -565,8 +574,10 @@ def results_page(commission_id: int, survey_id: int):
                                      by=request.args.get("by") or None, search=request.args.get("q") or None,
                                      list_limit=LISTED_ON_PAGE)
     about = results.segment_questions(flatten(survey.definition))
+    session = db_session()
     return render_template("surveys/staff/results.html", commission=commission, survey=survey, figures=figures,
-                           about=about, by=request.args.get("by") or "", q=request.args.get("q") or "")
+                           about=about, by=request.args.get("by") or "", q=request.args.get("q") or "",
+                           collected=collectors.counts(session, survey), collected_totals=collectors.totals(session, survey))
 
 
 @bp.get("/<int:survey_id>/results.csv")

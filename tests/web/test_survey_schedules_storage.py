@@ -183,7 +183,7 @@ def test_no_table_has_a_column_for_a_client_address(app):
     assert offending == []
     columns = {c["name"] for c in inspect(app.extensions["engage.db"].engine).get_columns("survey_responses")}
     assert columns == {"id", "survey_id", "receipt_hash", "submission_key", "answers", "survey_version",
-                       "submitted_at", "updated_at"}
+                       "submitted_at", "updated_at", "collector_id"}  # collector: a pseudonymous researcher
     draft_columns = {c["name"] for c in inspect(app.extensions["engage.db"].engine).get_columns("survey_drafts")}
     assert draft_columns == {"id", "survey_id", "token_hash", "answers", "asked", "response_id", "updated_at"}
 

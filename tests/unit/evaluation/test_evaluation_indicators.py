@@ -106,6 +106,62 @@ def test_data_collected_by_residents_on_an_empty_step(db, fresh):
     assert got["resident_data"].display == "0 entries"
 
 
+def test_residents_who_collected_data_with_engage_are_counted_with_ids(db, done, people):
+    """Two collectors at Initiate (A: 3 responses, B: 1 response and 2 observations), one invited
+    who collected nothing, one at Consolidate; a resident's own response and a draft's collector
+    are not counted. Closing the Initiate survey adds a resident-data entry the evidence counts."""
+    from surveys import collectors, lifecycle
+
+    q = [{"id": "easy", "type": "yes_no_maybe", "text": "Easy to get around?"}]
+    casey = people["casey"]
+
+    def survey(step, title):
+        made = lifecycle.create_survey(db, done, casey, lifecycle.SurveyInput(title=title, step=step, items=q))
+        lifecycle.open_survey(db, made)
+        return made
+
+    street, exits = survey("initiate", "Street survey"), survey("consolidate", "Exit interviews")
+    draft = lifecycle.create_survey(db, done, casey, lifecycle.SurveyInput(title="Draft", step="initiate", items=q))
+    a = collectors.invite(db, street, casey, "Researcher A").collector.id
+    b = collectors.invite(db, street, casey, "Researcher B").collector.id
+    collectors.invite(db, street, casey, "Researcher C")
+    collectors.invite(db, draft, casey, "Researcher D")
+    for _ in range(3):
+        collectors.record_response(db, a, street.id, {"easy": "no"}, secret=b"s")
+    collectors.record_response(db, b, street.id, {"easy": "yes"}, secret=b"s")
+    collectors.record_observation(db, b, street.id, "Dark underpass")
+    collectors.record_observation(db, b, street.id, "No dropped kerb")
+    from surveys import responses
+    responses.submit(db, street, {"easy": "yes"}, secret=b"s")
+    e = collectors.invite(db, exits, casey, "Researcher E").collector.id
+    collectors.record_response(db, e, exits.id, {"easy": "maybe"}, secret=b"s")
+
+    initiate = by_key(ei.for_steps(db, done)["initiate"])
+    assert initiate["resident_collectors"].value == 2
+    assert initiate["resident_collectors"].display == "2 residents of 3 invited"  # D is on a draft
+    assert initiate["people_reached_by_collectors"].value == 4
+    assert initiate["people_reached_by_collectors"].display == "4 people reached; 2 observations recorded"
+    assert initiate["resident_collectors"].ids == [f"survey:{street.id}"]
+    assert initiate["resident_collectors"].rows[0]["value"] == "2 collectors, 4 people reached, 2 observations"
+    consolidate = by_key(ei.for_steps(db, done)["consolidate"])
+    assert (consolidate["resident_collectors"].value, consolidate["people_reached_by_collectors"].value) == (1, 1)
+
+    # Withdrawing keeps what was collected counted; closing records it in the evidence log too.
+    collectors.withdraw(db, db.get(collectors.SurveyCollector, a))
+    lifecycle.close_survey(db, street, casey)
+    initiate = by_key(ei.for_steps(db, done)["initiate"])
+    assert initiate["resident_collectors"].value == 2
+    assert initiate["resident_data"].value == 1
+    assert initiate["resident_data_collectors"].value == 2  # the entry's "collectors" figure
+    assert initiate["resident_data"].ids[0].startswith("evidence:")
+
+
+def test_no_collectors_is_zero_with_no_rows(db, fresh):
+    got = by_key(ei.collected_by_residents(db, fresh, "initiate"))
+    assert (got["resident_collectors"].value, got["people_reached_by_collectors"].value) == (0, 0)
+    assert got["resident_collectors"].rows == []
+
+
 # -- Investigate -----------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from commissioning_steps.commissions import Commission
 from commissioning_steps.events import StoredEvent
 from commissioning_steps.inputs import InputItem
 from commissioning_steps.staff import StaffUser
-from surveys import builder, catalogue, lifecycle, responses, you_said_we_did
+from surveys import builder, catalogue, collectors, lifecycle, responses, you_said_we_did
 from surveys.live import running, sessions, voting
 from surveys.webhooks import delivery, subscriptions
 from surveys.webhooks.addresses import Policy
@@ -126,6 +126,13 @@ def test_every_catalogue_event_and_signal_is_emitted_by_its_change(world, rec):
     rec.expect("survey.response_changed", lambda: responses.change(
         s, response, {"uses": "maybe", "why": "More benches by the pond, and shade"}))
     rec.expect("survey.response_deleted", lambda: responses.delete(s, response))
+    # Residents who collect data: invited, recording a response and an observation, withdrawn.
+    invitation = rec.expect("survey.collector_invited", lambda: collectors.invite(s, survey, owner, "Researcher A"))
+    rec.expect("survey.response_submitted", lambda: collectors.record_response(
+        s, invitation.collector.id, survey.id, {"uses": "yes"}, secret=SECRET))
+    rec.expect("survey.observation_recorded", lambda: collectors.record_observation(
+        s, invitation.collector.id, survey.id, "No bench by the gate"))
+    rec.expect("survey.collector_withdrawn", lambda: collectors.withdraw(s, invitation.collector))
     rec.expect(["survey.closed", "evidence.appended"], lambda: lifecycle.close_survey(s, survey, owner))
     rec.expect("survey.archived", lambda: lifecycle.archive_survey(s, survey))
     rec.expect("survey.archived", lambda: lifecycle.archive_survey(s, survey, archived=False))
