@@ -201,8 +201,8 @@ def _operation(spec: APISpec, op: Operation) -> dict:
         "summary": contract.summary, "tags": [contract.tag], "parameters": parameters, "responses": responses,
         "security": [{"bearer": []}] if op.auth == "bearer" else [],
     }
-    if op.auth == "participant":
-        operation["security"] = [{"participant": []}]
+    if op.auth in ("participant", "collector"):
+        operation["security"] = [{op.auth: []}]
     if contract.description:
         operation["description"] = contract.description
     if contract.body is not None:
@@ -239,6 +239,8 @@ def build_document(app: Flask) -> dict:
                                                "description": "A staff API token"})
     spec.components.security_scheme("participant", {"type": "apiKey", "in": "header", "name": "Participant-Token",
                                                     "description": "The token a live poll gave this phone"})
+    spec.components.security_scheme("collector", {"type": "apiKey", "in": "header", "name": "Collector-Token",
+                                                  "description": "A community researcher's collector code"})
     spec.components.schema("Error", {
         "type": "object", "required": ["error"], "additionalProperties": False,
         "properties": {"error": {"type": "object", "required": ["code", "message", "fields"],
