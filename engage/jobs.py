@@ -77,7 +77,7 @@ def erase_expired_words() -> int:
     done = _in_session(retention.erase_expired)
     total = sum(e.total for e in done.values())
     if total:
-        log.info("retention: erased %s answers and inbox items in %s commissions", total, len(done))
+        log.info("retention: erased %s answers, observations and inbox items in %s commissions", total, len(done))
     return total
 
 

@@ -2,7 +2,8 @@
 storage limitation).
 
 What residents wrote (free-text and "other" survey answers, word-cloud phrases, open-text
-answers, questions from the room, and their copies in the input inbox) is replaced by
+answers, questions from the room, community researchers' observations and their photos, and
+their copies in the input inbox) is replaced by
 ``ERASED``; everything that is a count stays: the response, which questions it answered, chosen
 options, theme links (so theme counts and "how many residents said this" stay true), decisions,
 and the evidence log, whose chain no erasure may break (it holds counts only; quotes a
@@ -24,7 +25,7 @@ from commissioning_steps.inputs import InputItem
 
 from . import branching
 from .live.models import LiveEntry, LiveQuestion, LiveSession, LiveVote
-from .models import Survey, SurveyResponse
+from .models import CollectorObservation, Survey, SurveyResponse
 from .question_types import get_type
 
 ERASED = "(erased after the retention period)"
@@ -35,10 +36,11 @@ class Erased:
     responses: int = 0
     live_answers: int = 0
     inbox_items: int = 0
+    observations: int = 0
 
     @property
     def total(self) -> int:
-        return self.responses + self.live_answers + self.inbox_items
+        return self.responses + self.live_answers + self.inbox_items + self.observations
 
 
 def _own_words_questions(survey: Survey) -> list[str]:
@@ -73,6 +75,13 @@ def erase_commission(session: Session, commission: Commission, cutoff: datetime)
             if getattr(row, column.key) != ERASED:
                 setattr(row, column.key, ERASED)
                 done.live_answers += 1
+    # A photo of a street can show people, number plates and front doors: it goes with the words.
+    surveys_here = select(Survey.id).where(Survey.commission_id == commission.id)
+    erased = session.execute(update(CollectorObservation).where(
+        CollectorObservation.survey_id.in_(surveys_here), CollectorObservation.recorded_at < cutoff,
+        (CollectorObservation.text != ERASED) | CollectorObservation.photo_type.is_not(None)).values(
+        text=ERASED, photo=None, photo_type=None, photo_size=None))
+    done.observations = erased.rowcount or 0
     result = session.execute(update(InputItem).where(
         InputItem.commission_id == commission.id, InputItem.created_at < cutoff, InputItem.text != ERASED,
         InputItem.activity_kind != "evidence").values(text=ERASED, about={}))

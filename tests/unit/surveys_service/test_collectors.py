@@ -168,3 +168,25 @@ def test_nothing_is_recorded_once_the_survey_closes(session, open_survey):
         collectors.record_response(session, cid, open_survey.id, {"easy": "no"}, secret=SECRET)
     with pytest.raises(Conflict, match="closed"):
         collectors.invite(session, open_survey, None, "Researcher B")
+
+
+def test_the_retention_period_erases_observations_and_their_photos_and_keeps_the_counts(session, open_survey):
+    from datetime import datetime
+
+    from surveys import retention
+
+    cid = collectors.invite(session, open_survey, None, "Researcher A").collector.id
+    old = collectors.record_observation(session, cid, open_survey.id, "Broken lift at number 12", _png())
+    recent = collectors.record_observation(session, cid, open_survey.id, "Bench by the shop", _png())
+    old.recorded_at = datetime(2020, 1, 1)
+    session.commit()
+    commission = session.get(Commission, open_survey.commission_id)
+    done = retention.erase_commission(session, commission, datetime(2021, 1, 1))
+    assert done.observations == 1
+    session.expire_all()
+    erased = session.get(CollectorObservation, old.id)
+    assert (erased.text, erased.photo, erased.photo_type, erased.photo_size) == (retention.ERASED, None, None, None)
+    kept = session.get(CollectorObservation, recent.id)
+    assert kept.text == "Bench by the shop" and kept.photo is not None
+    assert collectors.totals(session, open_survey)["observations"] == 2  # the count stays
+    assert retention.erase_commission(session, commission, datetime(2021, 1, 1)).total == 0  # idempotent
