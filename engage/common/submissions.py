@@ -10,10 +10,9 @@ lot). Each request is answered only once that commit returned, with the outcome 
 its submission: stored, a replay of its Idempotency-Key or submission id (the first receipt), or
 the refusal it would have had alone. Nothing is acknowledged that is not on disk.
 
-The groups are written one after another, so a retry queued behind its first attempt finds it,
-and a close that commits between two groups refuses every submission of the later one. A group
-that fails as a whole (the connection lost mid-commit) is written again one submission at a
-time, so one bad submission never sinks the others.
+The grouping, the order of groups and the one-by-one retry of a group that fails as a whole are
+``engage.common.group_writer``'s, shared with the vote writer. A request that waits longer than
+``SUBMIT_TIMEOUT`` answers 503; the resident's retry with the same key is stored once.
 
 Under gevent the task is a greenlet (``threading`` is patched) and the commit's ``fsync`` runs in
 gevent's thread pool (``engage.extensions``); under threads it is a thread. With ``loop=False``
@@ -22,11 +21,8 @@ gevent's thread pool (``engage.extensions``); under threads it is a thread. With
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable
-from contextlib import closing
 from typing import Any
 
 from flask import Flask, current_app
@@ -36,44 +32,28 @@ from commissioning_steps.errors import DomainError
 from surveys import responses
 from surveys.responses import Submission, Submitted
 
+from .group_writer import SUBMIT_TIMEOUT, GroupWriter, WriteFailed
+
 log = logging.getLogger(__name__)
 
 #: Submissions stored in one transaction at most; what queues meanwhile waits for the next.
 MAX_BATCH = 200
-#: A request gives up waiting after this long and answers 503; the resident's retry with the
-#: same key is stored once whether or not the first attempt was in the end.
-SUBMIT_TIMEOUT = 60.0
 _EXTENSION = "engage.submission_writer"
 #: How long a request reuses the survey it checked answers against (see ``SurveyCache``).
 SURVEY_CACHE_SECONDS = 1.0
 
 
-class WriteFailed(RuntimeError):
-    """A submission that could not be stored, even on its own."""
+class SubmissionWriter(GroupWriter):
+    noun = "submission"
 
-
-class _Job:
-    __slots__ = ("submission", "result", "done")
-
-    def __init__(self, submission: Submission) -> None:
-        self.submission = submission
-        self.result: Any = None
-        self.done = threading.Event()
-
-
-class SubmissionWriter:
     def __init__(self, store: Store, secret: bytes, *, loop: bool = True, max_batch: int = MAX_BATCH) -> None:
-        self.store = store
+        super().__init__(store, max_batch=max_batch, loop=loop)
         self.secret = secret
-        self.loop_enabled = loop
-        self.max_batch = max_batch
-        self.queue: queue.Queue[_Job | None] = queue.Queue()
-        self._lock = threading.Lock()
-        self._started = False
-        #: Groups committed and submissions in them (docs/performance.md, the tests).
-        self.batches = 0
-        self.submissions = 0
         self.surveys = SurveyCache()
+
+    @property
+    def submissions(self) -> int:
+        return self.items
 
     def submit(self, submission: Submission, timeout: float = SUBMIT_TIMEOUT) -> Submitted:
         """Store ``submission`` with whatever else is queued; returns once that is committed.
@@ -81,86 +61,18 @@ class SubmissionWriter:
         Raises the service's refusal (a ``DomainError``) as it would for one submission, and
         ``WriteFailed`` when it could not be stored or the writer did not answer in time.
         """
-        if not self.loop_enabled:
-            return self._settle(self.write([submission])[0])
-        self._ensure_started()
-        job = _Job(submission)
-        self.queue.put(job)
-        if not job.done.wait(timeout):
-            raise WriteFailed("the submission writer did not answer in time")
-        return self._settle(job.result)
-
-    @staticmethod
-    def _settle(result: Any) -> Submitted:
+        result = self.put_and_wait(submission, timeout)
         if isinstance(result, Submitted):
             return result
         if isinstance(result, DomainError):
             raise result
         raise WriteFailed("the submission could not be stored") from result
 
-    def _ensure_started(self) -> None:
-        # Started by the first request, in the process that serves it (after gunicorn's fork).
-        if not self._started:
-            with self._lock:
-                if not self._started:
-                    threading.Thread(target=self.run, name="submission-writer", daemon=True).start()
-                    self._started = True
-
-    def stop(self) -> None:
-        self.queue.put(None)
-
-    def run(self) -> None:
-        while True:
-            job = self.queue.get()
-            if job is None:
-                return
-            jobs = [job]
-            while len(jobs) < self.max_batch:
-                try:
-                    more = self.queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self.queue.put(None)  # stop after this group
-                    break
-                jobs.append(more)
-            try:
-                results: list[Any] = self.write([j.submission for j in jobs])
-            except BaseException as exc:  # noqa: BLE001 - every waiting request must be answered
-                log.exception("the submission writer failed on a group of %s", len(jobs))
-                results = [WriteFailed(str(exc))] * len(jobs)
-            for j, result in zip(jobs, results):
-                j.result = result
-                j.done.set()
-
-    def write(self, submissions: list[Submission]) -> list[Any]:
-        """Store ``submissions`` in one transaction (or, if that fails as a whole, one by one);
-        one result per submission, in order."""
-        try:
-            return self._commit(submissions)
-        except Exception as exc:  # noqa: BLE001 - try each alone, so one bad one sinks no other
-            if len(submissions) == 1:
-                log.exception("a survey submission could not be stored")
-                return [WriteFailed("the submission could not be stored").with_traceback(exc.__traceback__)]
-            log.warning("a group of %s submissions failed as a whole; storing them one by one", len(submissions),
-                        exc_info=True)
-        results: list[Any] = []
-        for submission in submissions:
-            try:
-                results += self._commit([submission])
-            except Exception:  # noqa: BLE001
-                log.exception("a survey submission could not be stored")
-                results.append(WriteFailed("the submission could not be stored"))
-        return results
-
-    def _commit(self, submissions: list[Submission]) -> list[Any]:
-        with closing(self.store.session(write=True)) as db:
-            results = responses.submit_many(db, submissions, secret=self.secret)
+    def store_group(self, db, submissions: list[Submission]) -> list[Any]:
+        results = responses.submit_many(db, submissions, secret=self.secret)
         for result in results:
             if isinstance(result, Exception) and not isinstance(result, DomainError):
                 log.error("a survey submission failed alone: %s", type(result).__name__, exc_info=result)
-        self.batches += 1
-        self.submissions += len(submissions)
         return results
 
 

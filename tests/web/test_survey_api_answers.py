@@ -422,7 +422,7 @@ def test_the_limits_are_sized_for_a_hall_on_one_wi_fi(database_url):
 
 
 def test_rate_limits_share_redis_when_the_deployment_has_it(database_url):
-    from engage.rate_limits import _storage
+    from engage.rate_limits import storage_url as _storage
 
     app = create_app({"DATABASE_URL": database_url, "SOCKETIO_MESSAGE_QUEUE": None})
     try:
