@@ -301,6 +301,9 @@ class LiveSessionOut(Out):
     created_at = _time()
     ended_at = _time()
     archived_at = _time()
+    participants_from_busiest_address = fields.Integer(
+        allow_none=True, metadata={"description": "How many participants joined from the one client address "
+                                                  "that brought the most (a count, never the address)"})
     links = fields.Dict(keys=fields.String(), values=fields.String())
 
 

@@ -1,7 +1,7 @@
 """The pages: resident-facing, commissioner and evaluator views, on GOV.UK Frontend."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 
 from ..common import times
 from . import (
@@ -30,6 +30,15 @@ def init_app(app: Flask) -> None:
     app.add_template_global(shown_if)
     app.add_template_global(evidence_findings)
     app.add_template_filter(rating_label)
+    app.add_template_global(next_id)
+
+
+def next_id(prefix: str) -> str:
+    """An id no other element of this page has: several scrolling tables on one page each need
+    their own accessible name (axe's ``landmark-unique``), taken from their own caption."""
+    count = g.get("_engage_ids", 0) + 1
+    g._engage_ids = count
+    return f"{prefix}-{count}"
 
 
 def rating_label(value) -> str:

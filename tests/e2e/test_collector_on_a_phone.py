@@ -25,6 +25,9 @@ def _fits(page) -> None:
 
 
 def _check(page, phone: bool = False) -> None:
+    # A click starts the next page; on a loaded machine axe could otherwise run on a document
+    # that has its new URL but no body yet.
+    page.wait_for_load_state("load")
     assert_no_axe_violations(page)
     if phone:
         _fits(page)
