@@ -24,6 +24,7 @@ from .broadcaster import Broadcaster
 from .presenter import PresenterNamespace
 from .resident import ResidentNamespace
 from .transport import NoWebSocketCompression, PollingBodyLimit
+from .busiest_address import BusiestAddressRecorder
 from .participant_budget import ParticipantBudget
 from .vote_writer import VoteWriter
 
@@ -37,7 +38,9 @@ def init_app(app: Flask) -> None:
     app.extensions["engage.live"] = broadcaster
     writer = _vote_writer(app, socketio, store)
     app.extensions["engage.live_votes"] = writer
-    socketio.on_namespace(ResidentNamespace(broadcaster, writer, ParticipantBudget(app)))
+    busiest = BusiestAddressRecorder(
+        store, start_task=socketio.start_background_task if app.config["LIVE_BROADCAST_LOOP"] else None)
+    socketio.on_namespace(ResidentNamespace(broadcaster, writer, ParticipantBudget(app), busiest))
     socketio.on_namespace(PresenterNamespace(broadcaster))
     activity.init_app(app, socketio, store.bus)
     app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])

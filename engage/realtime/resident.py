@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import join_room, leave_room
 
 from commissioning_steps.errors import DomainError
@@ -24,6 +24,7 @@ from ..extensions import db_session
 from ..common import participant_tokens as tokens
 from .broadcaster import LIVE, Broadcaster, room
 from . import participant_budget
+from .busiest_address import BusiestAddressRecorder
 from .handling import EventError, EventNamespace, event, load
 from .participant_budget import ParticipantBudget
 from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn, WithdrawIn
@@ -44,11 +45,13 @@ class Joined:
 class ResidentNamespace(EventNamespace):
     light_events = True  # a vote is an event: no URL matching or cookie session per event
 
-    def __init__(self, broadcaster: Broadcaster, writer: VoteWriter, budget: ParticipantBudget) -> None:
+    def __init__(self, broadcaster: Broadcaster, writer: VoteWriter, budget: ParticipantBudget,
+                 busiest: BusiestAddressRecorder) -> None:
         super().__init__(LIVE)
         self.broadcaster = broadcaster
         self.writer = writer
         self.budget = budget
+        self.busiest = busiest
         self.events = TokenBucket(EVENT_RATE, EVENT_BURST)
         self._joined: dict[str, Joined] = {}
         self._lock = threading.Lock()
@@ -80,15 +83,6 @@ class ResidentNamespace(EventNamespace):
         self._limit(joined.participant)
         return joined
 
-    @staticmethod
-    def _note_busiest(session_id: int, participants: int) -> None:
-        """In a write session of its own: the join has read through this event's read session."""
-        write = current_app.extensions["engage.db"].session(write=True)
-        try:
-            sessions.note_busiest_address(write, session_id, participants)
-        finally:
-            write.close()
-
     # -- events -----------------------------------------------------------------------------
 
     @event
@@ -111,7 +105,7 @@ class ResidentNamespace(EventNamespace):
             if made is None:
                 raise EventError("too_many_participants", participant_budget.TOO_MANY)
             if self.budget.is_new_busiest(live.id, made):
-                self._note_busiest(live.id, made)
+                self.busiest.note(live.id, made)
             token, participant = tokens.issue(live.id)
         with self._lock:
             previous = self._joined.get(request.sid)
