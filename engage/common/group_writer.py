@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import queue
+from abc import ABC, abstractmethod
 import threading
 from collections.abc import Callable
 from contextlib import closing
@@ -45,7 +46,7 @@ class _Job:
         self.done = threading.Event()
 
 
-class GroupWriter:
+class GroupWriter(ABC):
     """Subclasses name what they store (``noun``) and store a group in a write session
     (``store_group``)."""
 
@@ -65,8 +66,9 @@ class GroupWriter:
         self.batches = 0
         self.items = 0
 
+    @abstractmethod
     def store_group(self, db, items: list[Any]) -> list[Any]:
-        raise NotImplementedError
+        """Store ``items`` with the domain's batch service in ``db``; one outcome per item, in order."""
 
     # -- callers' side ----------------------------------------------------------------------
 
