@@ -23,6 +23,15 @@ it is offered and then compresses every message, which costs each connection its
 state (about 100 KB) and each message a compression. Tallies are a few hundred bytes: a server
 loses nothing by declining. ``--accept-deflate`` accepts it, to measure what it costs.
 
+With ``--redis URL`` it runs as one of several processes (bench/hall.py ``--processes N --redis``):
+the poll's state lives in Redis, not in the process, and python-socketio's ``RedisManager``
+carries every emit to the sockets of every process. A vote is one Lua script (receipt, vote,
+counts and ``seq`` in one atomic step, refused once the question is closed) and is acknowledged
+once Redis answered; each process's broadcaster coalesces its own votes as above and reads the
+shared tally (one pipeline) before sending it to the room, so a phone sees every process's votes
+and keeps the tally with the highest ``seq``, as with Engage. That is the least a server must do
+to share a poll across processes; Engage shares it through PostgreSQL instead.
+
 A few plain HTTP endpoints let the harness run the poll as a presenter would:
 ``GET /healthz``; ``GET /bench/state`` (counts, total, seq, every stored ``client_vote_id``);
 ``POST /bench/close`` (closes the question, sends ``question`` and the exact final tally at once,
@@ -39,6 +48,22 @@ import time
 
 LIVE = "/live"
 PARTICIPANTS_INTERVAL = 0.5
+
+#: One vote, atomically: KEYS receipts, votes, counts, seq, state; ARGV participant, value, cid.
+#: Returns 1 when counted (or unchanged), 0 for a resend of a cid, -1 once the question closed.
+CAST = """
+local receipt = ARGV[1] .. ' ' .. ARGV[3]
+if redis.call('SISMEMBER', KEYS[1], receipt) == 1 then return 0 end
+if redis.call('GET', KEYS[5]) == 'closed' then return -1 end
+redis.call('SADD', KEYS[1], receipt)
+local previous = redis.call('HGET', KEYS[2], ARGV[1])
+if previous == ARGV[2] then return 1 end
+if previous then redis.call('HINCRBY', KEYS[3], previous, -1) end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+redis.call('INCR', KEYS[4])
+return 1
+"""
 
 
 class Poll:
@@ -78,6 +103,20 @@ class Poll:
         return {"question_id": self.question_id, "counts": dict(self.counts), "total": total, "seq": self.seq,
                 "chart": chart}
 
+    def known(self, participant: str) -> bool:
+        return participant in self.receipts
+
+    def new_participant(self) -> str:
+        token = secrets.token_urlsafe(16)
+        self.receipts[token] = set()
+        return token
+
+    def vote_of(self, participant: str) -> str | None:
+        return self.votes.get(participant)
+
+    def participants(self) -> int:
+        return len(set(self.joined.values()))
+
     def cast(self, participant: str, value: str, client_vote_id: str) -> bool:
         """Count a vote; False when it is a resend of a ``client_vote_id`` (counted before)."""
         used = self.receipts.setdefault(participant, set())
@@ -99,19 +138,82 @@ class Poll:
                 "client_vote_ids": sorted(v for ids in self.receipts.values() for v in ids)}
 
 
+class SharedPoll(Poll):
+    """The same poll with its state in Redis, shared by every process of the ceiling.
+
+    Only the sockets joined here (``joined``) stay in the process; participants, votes, receipts,
+    counts, ``seq`` and the question's state are Redis keys, written atomically by ``CAST``.
+    """
+
+    KEYS = ("ceiling:receipts", "ceiling:votes", "ceiling:counts", "ceiling:seq", "ceiling:state")
+
+    def __init__(self, code: str, options: list[str], url: str) -> None:
+        import redis
+
+        super().__init__(code, options)
+        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.cast_script = self.redis.register_script(CAST)
+        self.process = secrets.token_hex(4)
+
+    @property
+    def state(self) -> str:
+        return self.redis.get(self.KEYS[4]) or "open"
+
+    @state.setter
+    def state(self, value: str) -> None:
+        if value == "closed":  # Poll.__init__ sets "open", which is the absence of the key
+            self.redis.set(self.KEYS[4], value)
+
+    def known(self, participant: str) -> bool:
+        return bool(self.redis.sismember("ceiling:participants", participant))
+
+    def new_participant(self) -> str:
+        token = secrets.token_urlsafe(16)
+        self.redis.sadd("ceiling:participants", token)
+        return token
+
+    def vote_of(self, participant: str) -> str | None:
+        return self.redis.hget(self.KEYS[1], participant)
+
+    def cast(self, participant: str, value: str, client_vote_id: str) -> int:
+        return int(self.cast_script(keys=list(self.KEYS), args=[participant, value, client_vote_id]))
+
+    def tally(self) -> dict:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.get(self.KEYS[3])
+        pipe.hgetall(self.KEYS[2])
+        pipe.hlen(self.KEYS[1])
+        seq, stored, total = pipe.execute()
+        counts = {o: int(stored.get(o, 0)) for o in self.options}
+        chart = [{"label": o, "count": c, "percent": round(100 * c / total, 1) if total else 0.0}
+                 for o, c in counts.items()]
+        return {"question_id": self.question_id, "counts": counts, "total": total, "seq": int(seq or 0),
+                "chart": chart}
+
+    def participants(self) -> int:
+        self.redis.hset("ceiling:joined", self.process, len(set(self.joined.values())))
+        return sum(int(n) for n in self.redis.hvals("ceiling:joined"))
+
+    def report(self) -> dict:
+        ids = sorted(entry.split(" ", 1)[1] for entry in self.redis.smembers(self.KEYS[0]))
+        return {**self.tally(), "state": self.state, "joined_sockets": len(self.joined), "client_vote_ids": ids}
+
+
 def error(code: str, message: str) -> dict:
     return {"ok": False, "error": {"code": code, "message": message}}
 
 
-def build(code: str, options: list[str], interval: float, accept_deflate: bool = False):
+def build(code: str, options: list[str], interval: float, accept_deflate: bool = False, redis_url: str | None = None):
     """The WSGI application: Socket.IO at /socket.io, the harness's endpoints beside it."""
     import gevent
     import gevent.event
     import socketio
 
-    poll = Poll(code, options)
+    shared = redis_url is not None
+    poll = SharedPoll(code, options, redis_url) if shared else Poll(code, options)
+    manager = socketio.RedisManager(redis_url, channel="ceiling") if redis_url else None
     sio = socketio.Server(async_mode="gevent", cors_allowed_origins=[], logger=False, engineio_logger=False,
-                          max_http_buffer_size=64 * 1024)
+                          max_http_buffer_size=64 * 1024, client_manager=manager)
     wake = gevent.event.Event()
     state = {"dirty": False, "last_tally": 0.0, "participants_dirty": False, "task": None}
 
@@ -134,7 +236,7 @@ def build(code: str, options: list[str], interval: float, accept_deflate: bool =
             if state["participants_dirty"] and now - last_participants >= PARTICIPANTS_INTERVAL:
                 state["participants_dirty"] = False
                 last_participants = now
-                count = len(set(poll.joined.values()))
+                count = poll.participants()
                 if count != sent_count:
                     sent_count = count
                     sio.emit("participants", {"count": count}, to=poll.room, namespace=LIVE)
@@ -160,14 +262,13 @@ def build(code: str, options: list[str], interval: float, accept_deflate: bool =
         if data["code"].upper().replace(" ", "").replace("-", "") != poll.code:
             return error("unknown_session", "No session has that code")
         token = data.get("participant")
-        if not isinstance(token, str) or token not in poll.receipts:
-            token = secrets.token_urlsafe(16)
-            poll.receipts[token] = set()
+        if not isinstance(token, str) or not poll.known(token):
+            token = poll.new_participant()
         poll.joined[sid] = token
         sio.enter_room(sid, poll.room, namespace=LIVE)
         state["participants_dirty"] = True
         return {"ok": True, "participant": token, "session": poll.session_view(), "question": poll.question_view(),
-                "your_vote": poll.votes.get(token), "your_upvotes": [], "tally": poll.tally(), "entries": None}
+                "your_vote": poll.vote_of(token), "your_upvotes": [], "tally": poll.tally(), "entries": None}
 
     @sio.on("vote", namespace=LIVE)
     def vote(sid, data):
@@ -179,15 +280,17 @@ def build(code: str, options: list[str], interval: float, accept_deflate: bool =
         cid = data["client_vote_id"]
         if not isinstance(cid, str) or not 1 <= len(cid) <= 64:
             return error("bad_request", "client_vote_id must be 1 to 64 characters")
-        if cid in poll.receipts.get(participant, ()):
-            return {"ok": True}  # a resend: counted once, acknowledged again
+        if not shared:  # in Redis, the same checks are made by CAST, in the same step as the vote
+            if cid in poll.receipts.get(participant, ()):
+                return {"ok": True}  # a resend: counted once, acknowledged again
+            if poll.state != "open":
+                return error("question_closed", "Voting has closed")
         if data["question_id"] != poll.question_id:
             return error("unknown_question", "That is not the current question")
-        if poll.state != "open":
-            return error("question_closed", "Voting has closed")
         if data["value"] not in poll.counts:
             return error("invalid_value", "Choose one of the options")
-        poll.cast(participant, data["value"], cid)
+        if poll.cast(participant, data["value"], cid) == -1:  # shared: closed (checked by CAST)
+            return error("question_closed", "Voting has closed")
         if not state["dirty"]:
             state["dirty"] = True
             wake.set()
@@ -238,7 +341,7 @@ def serve_gunicorn(args) -> None:
                 self.cfg.set(key, value)
 
         def load(self):
-            return build(args.code, args.options, args.interval, args.accept_deflate)
+            return build(args.code, args.options, args.interval, args.accept_deflate, args.redis)
 
     Server().run()
 
@@ -249,7 +352,7 @@ def serve_pywsgi(args) -> None:
     monkey.patch_all()
     from gevent.pywsgi import WSGIServer
 
-    app = build(args.code, args.options, args.interval, args.accept_deflate)
+    app = build(args.code, args.options, args.interval, args.accept_deflate, args.redis)
     WSGIServer((args.host, args.port), app, log=None, error_log=sys.stderr, backlog=4096).serve_forever()
 
 
@@ -262,6 +365,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between tallies of the room")
     parser.add_argument("--accept-deflate", action="store_true", help="accept permessage-deflate when offered")
     parser.add_argument("--server", choices=("gunicorn", "pywsgi"), default="gunicorn")
+    parser.add_argument("--redis", help="redis://… : share the poll with other processes through Redis")
     parser.add_argument("--worker-connections", type=int, default=10_000,
                         help="gunicorn's cap on one worker's connections (its default is 1,000)")
     args = parser.parse_args()

@@ -171,14 +171,18 @@ def machine_facts() -> dict:
 
 
 class TreeSampler(threading.Thread):
-    """Peak RSS and CPU time of a process and all its descendants, read from /proc."""
+    """Peak RSS and CPU time of processes and all their descendants, read from /proc.
 
-    def __init__(self, pid: int, every: float = 0.2) -> None:
+    Several roots (the server processes of ``--processes N``) are summed at the same instant, so
+    the peak is that of the whole deployment, not the sum of each process's own peak.
+    """
+
+    def __init__(self, *pids: int, every: float = 0.2) -> None:
         super().__init__(daemon=True)
-        self.pid, self.every = pid, every
+        self.roots, self.every = list(pids), every
         self.page = os.sysconf("SC_PAGE_SIZE")
         self.ticks = os.sysconf("SC_CLK_TCK")
-        self.pids = [pid]
+        self.pids = list(pids)
         self.peak = 0
         self.first: int | None = None
         self.stopped = threading.Event()
@@ -192,7 +196,7 @@ class TreeSampler(threading.Thread):
                 except (OSError, IndexError, ValueError):
                     continue
                 children.setdefault(ppid, []).append(int(entry))
-        found, stack = [self.pid], [self.pid]
+        found, stack = list(self.roots), list(self.roots)
         while stack:
             for child in children.get(stack.pop(), []):
                 found.append(child)
@@ -243,6 +247,35 @@ class Server:
         with contextlib.suppress(OSError):
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         return ""
+
+
+class Cluster:
+    """One server or several processes of it (``--processes N``), read as one deployment."""
+
+    def __init__(self, servers: list[Server], database_url: str | None = None) -> None:
+        self.servers, self.database_url = servers, database_url
+
+    @property
+    def base(self) -> str:
+        """Where the presenter (or the harness) talks to it: the first process."""
+        return self.servers[0].base
+
+    @property
+    def bases(self) -> list[str]:
+        return [s.base for s in self.servers]
+
+    @property
+    def pids(self) -> list[int]:
+        return [s.pid for s in self.servers]
+
+    def exited(self) -> list[str]:
+        return [f"server process {i} exited ({s.proc.returncode}):\n{s.log_tail()}"
+                for i, s in enumerate(self.servers) if s.proc.poll() is not None]
+
+    def log_tail(self, lines: int = 30) -> str:
+        if len(self.servers) == 1:
+            return self.servers[0].log_tail(lines)
+        return "\n".join(f"[process {i}]\n{s.log_tail(lines)}" for i, s in enumerate(self.servers))
 
 
 @contextlib.contextmanager
@@ -302,13 +335,97 @@ def engage_server(threads: int, database_url: str | None = None):
             yield server
 
 
+SECRET_KEY = "bench-hall-secret-key-shared-by-every-process-0123456789"
+
+
 @contextlib.contextmanager
-def ceiling_server(worker_connections: int, http_server: str = "gunicorn", accept_deflate: bool = False):
+def engage_processes(n: int, redis_url: str, threads: int):
+    """``n`` processes of ``python -m engage.serve`` as the scale-out deployment runs them.
+
+    One throwaway PostgreSQL database (migrated and given the demo data once), one instance
+    directory (so one checkpoint key), the same ``SECRET_KEY``, ``SOCKETIO_MESSAGE_QUEUE`` on
+    Redis (which the rate limits and the participant budget then share too), and the scheduler
+    in the first process only (``SCHEDULER_ENABLED=0`` on the others), as docs/performance.md's
+    deployment says.
+    """
+    with contextlib.ExitStack() as stack:
+        url, _ = stack.enter_context(postgres_database("engage_bench_scale"))
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="engage-bench-hall-"))
+        env = {**engage_env(tmp, 0, url, threads), "SECRET_KEY": SECRET_KEY, "SOCKETIO_MESSAGE_QUEUE": redis_url}
+        for command in (["init-db"], ["demo-data", "--if-empty"]):
+            done = subprocess.run([sys.executable, "-m", "flask", "--app", "engage", *command], cwd=ROOT, env=env,
+                                  capture_output=True, text=True, timeout=300)
+            if done.returncode:
+                raise HarnessError(f"flask {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+        servers = []
+        for i in range(n):
+            port = free_port()
+            own = {**env, "PORT": str(port), "SCHEDULER_ENABLED": "1" if i == 0 else "0"}
+            servers.append(stack.enter_context(process([sys.executable, "-m", "engage.serve"], own,
+                                                       Path(tmp) / f"server-{i}.log",
+                                                       f"http://127.0.0.1:{port}/healthz", f"Engage process {i}")))
+        yield Cluster(servers, url)
+
+
+@contextlib.contextmanager
+def ceiling_processes(n: int, redis_url: str, worker_connections: int, http_server: str = "gunicorn",
+                      accept_deflate: bool = False):
+    """``n`` ceiling processes sharing one poll through Redis (``ceiling_server.py --redis``)."""
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(ceiling_server(worker_connections, http_server, accept_deflate, redis_url))
+                   for _ in range(n)]
+        yield Cluster(servers)
+
+
+@contextlib.contextmanager
+def redis_database(url: str | None):
+    """A Redis database for one run, empty before and after: ``url``'s database, flushed, or,
+    without one, a throwaway ``redis-server`` on a free port (nothing else's data is touched)."""
+    import redis
+
+    if url:
+        client = redis.Redis.from_url(url)
+        client.flushdb()
+        try:
+            yield url
+        finally:
+            client.flushdb()
+            client.close()
+        return
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        raise HarnessError("redis-server is not installed (bash scripts/system-deps.sh), or pass --redis URL")
+    with tempfile.TemporaryDirectory(prefix="engage-bench-redis-") as tmp:
+        port = free_port()
+        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                                 "no", "--dir", tmp, "--maxclients", "10000"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            client = redis.Redis(port=port)
+            deadline = time.monotonic() + 10
+            while True:
+                with contextlib.suppress(redis.RedisError):
+                    if client.ping():
+                        break
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise HarnessError("redis-server did not start")
+                time.sleep(0.05)
+            client.close()
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def ceiling_server(worker_connections: int, http_server: str = "gunicorn", accept_deflate: bool = False,
+                   redis_url: str | None = None):
     with tempfile.TemporaryDirectory(prefix="engage-bench-ceiling-") as tmp:
         port = free_port()
         command = [sys.executable, str(BENCH / "ceiling_server.py"), "--port", str(port), "--code", CEILING_CODE,
                    "--options", ",".join(OPTIONS), "--worker-connections", str(worker_connections),
-                   "--server", http_server] + (["--accept-deflate"] if accept_deflate else [])
+                   "--server", http_server] + (["--accept-deflate"] if accept_deflate else []) \
+            + (["--redis", redis_url] if redis_url else [])
         with process(command, dict(os.environ), Path(tmp) / "server.log", f"http://127.0.0.1:{port}/healthz",
                      "the ceiling server") as server:
             yield server
@@ -391,8 +508,10 @@ class EngagePoll:
     def stored(self) -> dict:
         url = self.server.database_url
         counts = {option: 0 for option in OPTIONS}
+        # A JSON column: SQLite hands back its text, psycopg the decoded value.
+        decode = json.loads if url.startswith("sqlite") else (lambda value: value)
         for (value,) in query(url, "SELECT value FROM live_votes WHERE question_id = ?", (self.question_id,)):
-            counts[json.loads(value) if isinstance(value, str) else value] += 1
+            counts[decode(value)] += 1
         ids = [row[0] for row in query(url, "SELECT client_vote_id FROM live_vote_receipts WHERE question_id = ?",
                                        (self.question_id,))]
         return {"counts": counts, "total": sum(counts.values()), "client_vote_ids": ids}
@@ -417,7 +536,7 @@ class CeilingPoll:
 class Phones:
     """One or two Node processes of phones; their JSON lines are read by a thread each."""
 
-    def __init__(self, base: str, code: str, question_id: int, phones: int, transport: str, processes: int,
+    def __init__(self, bases: list[str], code: str, question_id: int, phones: int, transport: str, processes: int,
                  limits: dict, log_dir: Path) -> None:
         self.lines: queue.Queue = queue.Queue()
         self.procs: list[subprocess.Popen] = []
@@ -426,7 +545,7 @@ class Phones:
         shares = [phones // processes + (1 if i < phones % processes else 0) for i in range(processes)]
         first = 0
         for i, share in enumerate(shares):
-            config = {"url": base, "code": code, "questionId": question_id, "phones": share, "firstIndex": first,
+            config = {"url": bases[0], "urls": bases, "code": code, "questionId": question_id, "phones": share, "firstIndex": first,
                       "transport": transport, "options": OPTIONS, "joinRate": limits["join_rate"] / processes,
                       "joinTimeoutMs": limits["join_timeout"] * 1000, "ackTimeoutMs": limits["ack_timeout"] * 1000,
                       "settleTimeoutMs": limits["settle_timeout"] * 1000,
@@ -489,28 +608,42 @@ class Phones:
 def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", *, client_processes: int | None = None,
              join_rate: float = 500, join_timeout: float = 15, ack_timeout: float = 60, settle_timeout: float = 15,
              final_timeout: float = 15, close_timeout: float = 60, threads: int | None = None, deflate: bool = True,
-             ceiling: str = "gunicorn", ceiling_deflate: bool = False) -> dict:
-    """One scenario against one server (``engage`` or ``ceiling``); every figure in a dict."""
+             ceiling: str = "gunicorn", ceiling_deflate: bool = False, server_processes: int = 1,
+             redis: str | None = None) -> dict:
+    """One scenario against one server (``engage`` or ``ceiling``); every figure in a dict.
+
+    With ``server_processes`` > 1 the server runs as that many processes sharing Redis (a
+    throwaway ``redis-server``, or the database ``redis`` names, flushed) and, for Engage, one
+    PostgreSQL database; phone i joins process i mod N.
+    """
     limits = {"join_rate": join_rate, "join_timeout": join_timeout, "ack_timeout": ack_timeout,
               "settle_timeout": settle_timeout, "final_timeout": final_timeout, "close_timeout": close_timeout,
               "deflate": deflate}
     processes = client_processes or (2 if phones >= 1000 else 1)
     threads = threads or max(64, phones + 500)
     figures: dict = {"server": kind, "phones": phones, "rate_offered": rate, "transport": transport,
-                     "client_processes": processes, "limits": limits, "harness_errors": []}
+                     "client_processes": processes, "server_processes": server_processes, "limits": limits,
+                     "harness_errors": []}
+    stack = contextlib.ExitStack()
+    if server_processes > 1:
+        figures["database"] = "postgresql" if kind == "engage" else "redis"
+        figures["message_queue"] = "redis"
+        redis_url = stack.enter_context(redis_database(None if redis in (None, "throwaway") else redis))
     if kind == "engage":
         figures["threads"] = threads
-        started = engage_server(threads)
+        started = engage_processes(server_processes, redis_url, threads) if server_processes > 1 else \
+            _one(engage_server(threads))
     else:
         figures["worker_connections"] = 2 * phones + 100
         figures["http_server"] = ceiling
         figures["accepts_deflate"] = ceiling_deflate
-        started = ceiling_server(2 * phones + 100, ceiling, ceiling_deflate)
-    with started as server, tempfile.TemporaryDirectory(prefix="engage-bench-phones-") as logs:
+        started = ceiling_processes(server_processes, redis_url, 2 * phones + 100, ceiling, ceiling_deflate) \
+            if server_processes > 1 else _one(ceiling_server(2 * phones + 100, ceiling, ceiling_deflate))
+    with stack, started as server, tempfile.TemporaryDirectory(prefix="engage-bench-phones-") as logs:
         poll = EngagePoll(server) if kind == "engage" else CeilingPoll(server)
-        sampler = TreeSampler(server.pid)
+        sampler = TreeSampler(*server.pids)
         sampler.start()
-        crowd = Phones(server.base, poll.code, poll.question_id, phones, transport, processes, limits, Path(logs))
+        crowd = Phones(server.bases, poll.code, poll.question_id, phones, transport, processes, limits, Path(logs))
         raw: dict = {}
         try:
             raw["joined"] = crowd.expect("joined", phones / join_rate + join_timeout + 30)
@@ -545,11 +678,17 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
             sampler.stop()
         figures["memory_idle_mb"] = round((sampler.first or 0) / 2**20, 1)
         figures["memory_peak_mb"] = round(sampler.peak / 2**20, 1)
-        if server.proc.poll() is not None:
-            figures["harness_errors"].append(f"the server exited ({server.proc.returncode}):\n{server.log_tail()}")
+        figures["harness_errors"] += server.exited()
         figures["server_log_tail"] = server.log_tail(40)[-4000:]
     figures.update(summarise(raw, rate, ack_timeout))
     return figures
+
+
+@contextlib.contextmanager
+def _one(started):
+    """A single server as a cluster of one, so a run reads one process and several alike."""
+    with started as server:
+        yield Cluster([server], getattr(server, "database_url", None))
 
 
 def summarise(raw: dict, rate: float, ack_timeout: float) -> dict:
@@ -767,6 +906,31 @@ def targets(engage: dict, ceiling: dict) -> list[tuple[str, bool | None, str]]:
     ]
 
 
+def scale_targets(engage: dict, ceiling: dict) -> list[tuple[str, bool | None, str]]:
+    """Issue 11's scale-out goal: 5,000 phones sustained, p99 vote to the last phone under 1 s."""
+    phones = engage["phones"]
+    lp99 = engage.get("last_phone_p99_ms")
+    partial = engage.get("joined") != phones
+    part = f" (only {fmt(engage.get('joined'))} of {phones:,} phones joined)" if partial else ""
+    return [
+        (f"all {phones:,} phones join, no error",
+         engage.get("joined") == phones and not engage.get("join_failures"),
+         f"{fmt(engage.get('joined'))} of {phones:,} in {engage.get('join_seconds')} s"
+         f" (ceiling: {fmt(ceiling.get('joined'))})"),
+        ("the offered rate sustained (at least 0.95 of the ceiling's)",
+         None if poll_ratios(engage, ceiling)["votes_per_second"] is None else
+         poll_ratios(engage, ceiling)["votes_per_second"] >= 0.95 and not partial,
+         f"{fmt(engage.get('votes_per_second'))} votes/s beside {fmt(ceiling.get('votes_per_second'))}" + part),
+        ("vote to last phone p99 under 1 s", False if partial or lp99 is None else lp99 < 1000,
+         f"{fmt_ms(lp99)} beside {fmt_ms(ceiling.get('last_phone_p99_ms'))}" + part),
+        ("0 votes acknowledged and not stored", engage.get("acknowledged_not_stored") == 0,
+         f"{engage.get('acknowledged_not_stored')}"),
+        ("every phone's last tally equals the stored votes",
+         engage.get("phones_with_exact_final_tally") == phones,
+         f"{fmt(engage.get('phones_with_exact_final_tally'))} of {phones:,} phones"),
+    ]
+
+
 def fmt_ms(value: float | None, never: str = "never") -> str:
     if value is None:
         return never
@@ -787,8 +951,11 @@ def client_load(f: dict) -> str:
 
 
 def poll_row(f: dict) -> str:
+    n = f.get("server_processes", 1)
     name = "Engage (`engage.serve`, gevent)" if f["server"] == "engage" \
         else "ceiling (python-socketio, gevent)"
+    if n > 1:
+        name += f", {n} processes, " + ("PostgreSQL + Redis queue" if f["server"] == "engage" else "Redis")
     failures = ", ".join(f"{n} {reason}" for reason, n in sorted(f.get("join_failures", {}).items()))
     joined = fmt(f.get("joined")) + (f" ({failures})" if failures else "")
     not_acked = f.get("votes_not_acknowledged") or {}
@@ -835,7 +1002,9 @@ def markdown(results: dict) -> str:
                              f"| {fmt(r['memory_peak'], '×')} | | | | |")
         for scenario in results["polls"]:
             if scenario.get("targets"):
-                lines += ["", f"### Issue 11's goals at {scenario['phones']:,} phones, {scenario['rate']:g} votes/s",
+                n = results["settings"].get("server_processes", 1)
+                lines += ["", f"### Issue 11's goals at {scenario['phones']:,} phones, {scenario['rate']:g} votes/s"
+                          + (f", {n} processes" if n > 1 else ""),
                           "", "| goal | met | measured |", "|---|---|---|"]
                 for goal, met, measured in scenario["targets"]:
                     lines.append(f"| {goal} | {'–' if met is None else 'yes' if met else 'NO'} | {measured} |")
@@ -876,6 +1045,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the ceiling's HTTP server: gunicorn's gevent worker, or gevent's pywsgi")
     parser.add_argument("--ceiling-accepts-deflate", action="store_true",
                         help="the ceiling accepts permessage-deflate as Engage does (it declines by default)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="server processes for the live polls (both servers; more than one needs --redis): "
+                             "Engage then runs on one throwaway PostgreSQL database, phone i joins process i mod N")
+    parser.add_argument("--redis", nargs="?", const="throwaway", metavar="URL",
+                        help="the message queue for --processes: a throwaway redis-server (no URL), or a Redis "
+                             "database URL such as redis://127.0.0.1:6379/9, which is FLUSHED before and after")
     parser.add_argument("--postgres", action="store_true", help="survey submissions on PostgreSQL as well")
     parser.add_argument("--no-surveys", action="store_true")
     parser.add_argument("--only-surveys", action="store_true")
@@ -883,6 +1058,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survey-concurrency", type=int, default=16)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.processes > 1 and not args.redis:
+        parser.error("--processes above 1 needs --redis: the processes share rooms and tallies through it")
     scenarios = [] if args.only_surveys else (
         [(args.phones, args.rate, args.transport)] if args.phones else DEFAULT_SCENARIOS)
     servers = [s for s in ("engage", "ceiling") if s in args.servers.split(",")]
@@ -892,7 +1069,9 @@ def main(argv: list[str] | None = None) -> int:
                             "ceiling_accepts_deflate": args.ceiling_accepts_deflate,
                             "join_rate": args.join_rate, "join_timeout_s": args.join_timeout,
                             "ack_timeout_s": args.ack_timeout, "residents": args.residents,
-                            "survey_concurrency": args.survey_concurrency, "survey_threads": 64},
+                            "survey_concurrency": args.survey_concurrency, "survey_threads": 64,
+                            "server_processes": args.processes,
+                            "redis": None if not args.redis else "throwaway" if args.redis == "throwaway" else "url"},
                "polls": [], "surveys": []}
     for phones, rate, transport in scenarios:
         scenario: dict = {"phones": phones, "rate": rate, "transport": transport}
@@ -903,7 +1082,8 @@ def main(argv: list[str] | None = None) -> int:
                                           join_rate=args.join_rate, join_timeout=args.join_timeout,
                                           ack_timeout=args.ack_timeout, deflate=not args.no_deflate,
                                           ceiling=args.ceiling_server,
-                                          ceiling_deflate=args.ceiling_accepts_deflate)
+                                          ceiling_deflate=args.ceiling_accepts_deflate,
+                                          server_processes=args.processes, redis=args.redis)
             except HarnessError as exc:
                 scenario[kind] = {"server": kind, "phones": phones, "rate_offered": rate, "transport": transport,
                                   "harness_errors": [str(exc)[:2000]], "limits": {"ack_timeout": args.ack_timeout}}
@@ -911,7 +1091,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {kind}: {error}", file=sys.stderr)
         if "engage" in scenario and "ceiling" in scenario:
             scenario["ratios"] = poll_ratios(scenario["engage"], scenario["ceiling"])
-            if phones >= 2000 and rate >= 500 and transport == "websocket":
+            if args.processes > 1 and phones >= 5000 and transport == "websocket":
+                scenario["targets"] = scale_targets(scenario["engage"], scenario["ceiling"])
+            elif args.processes == 1 and phones >= 2000 and rate >= 500 and transport == "websocket":
                 scenario["targets"] = targets(scenario["engage"], scenario["ceiling"])
         results["polls"].append(scenario)
     if not args.no_surveys:

@@ -15,7 +15,9 @@
 //                   -> {"phase": "final", ...}    when every phone's latest tally has these counts
 //
 // Every wait has a time limit from the config, and the process exits by itself after "final"
-// (or after idleLimitMs without a command). Only the URL it is given is contacted.
+// (or after idleLimitMs without a command). Only the URL it is given is contacted; or, given
+// "urls" (one per server process, bench/hall.py --processes), phone i always connects to
+// urls[i mod N], as nginx's ip_hash keeps one phone on one process.
 import { randomUUID } from "node:crypto";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import readline from "node:readline";
@@ -33,6 +35,8 @@ const cfg = {
   idleLimitMs: 600000,
   ...JSON.parse(process.argv[2]),
 };
+// Phone i's server: the same one every time (sticky), spread evenly over the processes.
+const serverOf = (index) => (cfg.urls && cfg.urls.length ? cfg.urls[index % cfg.urls.length] : cfg.url);
 const now = () => performance.timeOrigin + performance.now(); // epoch ms, sub-millisecond
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 const log = (msg) => process.stderr.write(`[phones ${cfg.firstIndex}] ${msg}\n`);
@@ -90,7 +94,7 @@ class Phone {
     return new Promise((resolve) => {
       const started = now();
       this.state = "joining";
-      const s = io(cfg.url + "/live", {
+      const s = io(serverOf(this.index) + "/live", {
         transports: [cfg.transport], upgrade: false, reconnection: false, forceNew: true,
         timeout: cfg.joinTimeoutMs, perMessageDeflate: cfg.deflate ? { threshold: 1024 } : false,
       });
