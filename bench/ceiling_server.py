@@ -151,7 +151,10 @@ class SharedPoll(Poll):
         import redis
 
         super().__init__(code, options)
-        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        # A bounded pool that makes a greenlet wait for a free connection: redis-py's default
+        # pool refuses ("Too many connections") when a thousand phones join at once.
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=64, timeout=60, decode_responses=True)
+        self.redis = redis.Redis(connection_pool=pool)
         self.cast_script = self.redis.register_script(CAST)
         self.process = secrets.token_hex(4)
 

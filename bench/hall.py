@@ -248,6 +248,21 @@ class Server:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         return ""
 
+    def exceptions(self, samples: dict[str, str] | None = None) -> dict[str, int]:
+        """Exceptions its log reports, by class (``redis.exceptions.MaxConnectionsError: ...``);
+        the first traceback of each goes into ``samples``."""
+        found: dict[str, int] = {}
+        with contextlib.suppress(OSError):
+            lines = self.log.read_text(errors="replace").splitlines()
+            for i, line in enumerate(lines):
+                head = line.split(":", 1)[0]
+                if ":" in line and not line.startswith(" ") and head.endswith(("Error", "Exception", "Timeout")) \
+                        and " " not in head:
+                    found[head] = found.get(head, 0) + 1
+                    if samples is not None and head not in samples:
+                        samples[head] = "\n".join(lines[max(0, i - 24):i + 1])[-3000:]
+        return found
+
 
 class Cluster:
     """One server or several processes of it (``--processes N``), read as one deployment."""
@@ -271,6 +286,13 @@ class Cluster:
     def exited(self) -> list[str]:
         return [f"server process {i} exited ({s.proc.returncode}):\n{s.log_tail()}"
                 for i, s in enumerate(self.servers) if s.proc.poll() is not None]
+
+    def exceptions(self, samples: dict[str, str] | None = None) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for server in self.servers:
+            for name, n in server.exceptions(samples).items():
+                found[name] = found.get(name, 0) + n
+        return found
 
     def log_tail(self, lines: int = 30) -> str:
         if len(self.servers) == 1:
@@ -680,6 +702,8 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
         figures["memory_peak_mb"] = round(sampler.peak / 2**20, 1)
         figures["harness_errors"] += server.exited()
         figures["server_log_tail"] = server.log_tail(40)[-4000:]
+        figures["server_exception_tracebacks"] = {}
+        figures["server_exceptions"] = server.exceptions(figures["server_exception_tracebacks"])
     figures.update(summarise(raw, rate, ack_timeout))
     return figures
 
@@ -702,6 +726,11 @@ def summarise(raw: dict, rate: float, ack_timeout: float) -> dict:
             for reason, n in r["failures"].items():
                 failures[reason] = failures.get(reason, 0) + n
         out["join_failures"] = failures
+        by_server: dict[str, int] = {}
+        for r in reports:
+            for url, n in r.get("by_server", {}).items():
+                by_server[url] = by_server.get(url, 0) + n
+        out["joined_by_server"] = by_server
         joins = [x for r in reports for x in r["join_ms"]]
         last = max((r["last_join"] for r in reports if r["joined"]), default=None)
         first = min(r["start"] for r in reports)
@@ -1000,6 +1029,13 @@ def markdown(results: dict) -> str:
                              f"| {fmt(r['ack_p50'], '×')} / {fmt(r['ack_p99'], '×')} "
                              f"| {fmt(r['last_phone_p50'], '×')} / {fmt(r['last_phone_p99'], '×')} "
                              f"| {fmt(r['memory_peak'], '×')} | | | | |")
+        logged = [(scenario, kind, scenario[kind]["server_exceptions"]) for scenario in results["polls"]
+                  for kind in ("engage", "ceiling") if scenario.get(kind, {}).get("server_exceptions")]
+        if logged:
+            lines.append("")
+        for scenario, kind, found in logged:
+            lines.append(f"- {kind}'s log at {scenario['phones']:,} phones, {scenario['rate']:g}/s: "
+                         + ", ".join(f"{n} × `{name}`" for name, n in sorted(found.items())))
         for scenario in results["polls"]:
             if scenario.get("targets"):
                 n = results["settings"].get("server_processes", 1)

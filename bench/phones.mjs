@@ -152,8 +152,10 @@ async function joinAll() {
   await Promise.all(waits); // each join settles within joinTimeoutMs
   const failures = {};
   for (const p of phones) if (p.failure) failures[p.failure] = (failures[p.failure] || 0) + 1;
+  const byServer = {}; // joined phones by server address (several with --processes)
+  for (const p of joined()) byServer[serverOf(p.index)] = (byServer[serverOf(p.index)] || 0) + 1;
   out({
-    phase: "joined", phones: phones.length, joined: joined().length, failures,
+    phase: "joined", phones: phones.length, joined: joined().length, failures, by_server: byServer,
     join_ms: durations, start, last_join: Math.max(0, ...joined().map((p) => p.joinedAt)),
     seconds: (now() - start) / 1000, client: clientLoad(),
   });

@@ -56,6 +56,18 @@ def test_a_few_phones_on_the_long_polling_fallback(hall, server):
     assert_nothing_lost(hall.run_poll(server, 5, 10, "polling", settle_timeout=30, final_timeout=30), 5)
 
 
+@pytest.mark.parametrize("server", ["ceiling", "engage"])
+def test_a_room_over_two_processes_sharing_redis(hall, server):
+    """``--processes 2 --redis``: Engage's two processes on one PostgreSQL database, the ceiling's
+    two sharing their poll in Redis; phone i on process i mod 2, so each process holds half the
+    room and stores half the votes, and every phone's last tally must count both halves."""
+    figures = hall.run_poll(server, 20, 40, "websocket", settle_timeout=30, final_timeout=30,
+                            server_processes=2, redis="throwaway")
+    assert figures["server_processes"] == 2 and figures["message_queue"] == "redis"
+    assert sorted(figures["joined_by_server"].values()) == [10, 10]
+    assert_nothing_lost(figures, 20)
+
+
 def test_phones_that_cannot_join_are_counted_not_fatal(hall, monkeypatch):
     class WrongCode(hall.CeilingPoll):
         def __init__(self, server):
