@@ -762,6 +762,13 @@ def summarise(raw: dict, rate: float, ack_timeout: float) -> dict:
         out["ack_p50_ms"], out["ack_p99_ms"] = ms(percentile(acks, 50)), ms(percentile(acks, 99))
         out["ack_timeouts"] = refused.get("ack_timeout", 0)
         out["client_voting"] = [r["client"] for r in raw["voted"]]
+        # Tally messages each phone received a second while voting: one per broadcast interval
+        # would be the coalescing's promise; several processes each send their own.
+        seconds = max((r.get("voting_ms") or 0) for r in raw["voted"]) / 1000
+        voters = sum(1 for v in votes if v["error"] != "disconnected")
+        if seconds > 0 and voters:
+            out["tallies_per_phone_per_second"] = round(sum(r.get("tallies", 0) for r in raw["voted"])
+                                                        / voters / seconds, 2)
         if "settled" in raw:
             reports = raw["settled"]
             reach = []

@@ -76,10 +76,12 @@ class Phone {
     this.reach = []; // [epoch ms, total] each time the highest total seen grew
     this.socket = null;
     this.joinedAt = null;
+    this.tallies = 0; // tally messages received (each process's broadcaster sends its own)
   }
 
   tally(t, at) {
     if (!t || t.question_id !== cfg.questionId) return;
+    this.tallies++;
     if (typeof t.seq === "number" && t.seq > this.maxSeq) {
       this.maxSeq = t.seq;
       this.latest = t;
@@ -163,6 +165,7 @@ async function joinAll() {
 
 async function vote({ startAt, rate, slot, slots }) {
   const voters = joined();
+  const talliesBefore = voters.reduce((n, p) => n + p.tallies, 0);
   const votes = [];
   const acks = [];
   const schedule = (m) => startAt + ((m * slots + slot) * 1000) / rate;
@@ -201,7 +204,8 @@ async function vote({ startAt, rate, slot, slots }) {
     setTimeout(tick, Math.max(0, startAt - now()));
   });
   await Promise.all(acks); // each settles within ackTimeoutMs
-  out({ phase: "voted", votes, client: clientLoad() });
+  const tallies = voters.reduce((n, p) => n + p.tallies, 0) - talliesBefore;
+  out({ phase: "voted", votes, tallies, voting_ms: now() - startAt, client: clientLoad() });
 }
 
 async function waitFor(condition, limitMs) {
