@@ -260,7 +260,11 @@ class Server:
                         and " " not in head:
                     found[head] = found.get(head, 0) + 1
                     if samples is not None and head not in samples:
-                        samples[head] = "\n".join(lines[max(0, i - 24):i + 1])[-3000:]
+                        start = next((j for j in range(i, max(-1, i - 300), -1)
+                                      if lines[j].startswith("Traceback")), max(0, i - 24))
+                        text = "\n".join(lines[start:i + 1])
+                        # where it came from (the handler) and what it was, without the middle
+                        samples[head] = text if len(text) <= 6000 else text[:3000] + "\n  ...\n" + text[-3000:]
         return found
 
 
