@@ -215,12 +215,20 @@ class Store:
     """
 
     def __init__(self, url: str, bus: EventBus | None = None, *, synchronous: str | None = None,
-                 commit_in: Callable[[Callable[[], None]], None] | None = None) -> None:
+                 commit_in: Callable[[Callable[[], None]], None] | None = None,
+                 pool_size: int | None = None, max_overflow: int | None = None) -> None:
+        """``pool_size``/``max_overflow`` size a server database's connection pool (SQLAlchemy's
+        5 + 10 when not given; SQLite keeps its own). Under gevent a greenlet holds its connection
+        while it waits for the server, so hundreds of phones joining at once need more than 15 per
+        process on PostgreSQL: with 15 the joins queued for a connection for 30 s and gave up
+        (docs/performance.md, "Live polls across two processes")."""
         from .events import EventBus
 
         self.url = url
         self.bus = bus if bus is not None else EventBus()
-        self.engine = make_engine(url, synchronous=synchronous, commit_in=commit_in)
+        pool = {} if url.startswith("sqlite") else {
+            k: v for k, v in (("pool_size", pool_size), ("max_overflow", max_overflow)) if v is not None}
+        self.engine = make_engine(url, synchronous=synchronous, commit_in=commit_in, **pool)
         self.read_factory = make_session_factory(self.engine, bus=self.bus)
         self.write_factory = make_session_factory(self.engine, write=True, bus=self.bus)
 

@@ -46,6 +46,11 @@ class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'engage.sqlite3'}"
     # SQLite only: FULL (every acknowledged commit on disk before the answer) or NORMAL
     SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    # PostgreSQL only: the connection pool of each process (SQLAlchemy's 5 + 10 when unset);
+    # see docs/performance.md, "Live polls across two processes"
+    DATABASE_POOL_SIZE = int(os.environ["DATABASE_POOL_SIZE"]) if os.environ.get("DATABASE_POOL_SIZE") else None
+    DATABASE_MAX_OVERFLOW = int(os.environ["DATABASE_MAX_OVERFLOW"]) if os.environ.get("DATABASE_MAX_OVERFLOW") \
+        else None
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
     LOAD_DEMO_DATA = True

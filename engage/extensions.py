@@ -32,7 +32,9 @@ class Database(Store):
 
     def __init__(self, app: Flask) -> None:
         super().__init__(app.config["DATABASE_URL"], bus=EventBus(), synchronous=app.config.get("SQLITE_SYNCHRONOUS"),
-                         commit_in=_thread_pool() if green.patched() else None)
+                         commit_in=_thread_pool() if green.patched() else None,
+                         pool_size=app.config.get("DATABASE_POOL_SIZE"),
+                         max_overflow=app.config.get("DATABASE_MAX_OVERFLOW"))
         app.extensions["engage.db"] = self
         app.teardown_appcontext(_close_session)
 
