@@ -50,6 +50,8 @@ bench: setup-dev system-deps
 
 # Live polls at hall scale and survey submissions, Engage beside a bare ceiling (docs/performance.md).
 # BENCH_ARGS passes options, e.g. make bench-hall BENCH_ARGS="--phones 2000 --rate 500 --postgres".
+# Two server processes on PostgreSQL and a throwaway Redis (docs/performance.md, "Live polls across
+# two processes"): make bench-hall BENCH_ARGS="--processes 2 --redis --phones 5000 --rate 500 --no-surveys"
 BENCH_ARGS ?=
 bench-hall: setup-dev system-deps
 	$(PY) bench/hall.py $(BENCH_ARGS)

@@ -5,6 +5,7 @@
     python bench/hall.py --phones 20 --rate 20 --transport polling --no-surveys
     python bench/hall.py --postgres                  # the survey submissions on PostgreSQL too
     python bench/hall.py --only-surveys --postgres
+    python bench/hall.py --processes 2 --redis --phones 5000 --rate 500 --no-surveys   # scale-out
 
 Every scenario runs the same workload against two servers on this machine, one after the other
 in the same run, and reports Engage as a ratio of the ceiling (the machine is shared and noisy:
@@ -39,6 +40,15 @@ answered). Figures, each beside the ceiling's:
 - after the close: votes acknowledged and not stored (Engage: read from its SQLite file; the
   ceiling: its in-memory receipts), which must be 0, and how many phones' last tally equals the
   stored counts.
+
+``--processes N --redis`` runs each server as N processes (docs/performance.md, "Live polls
+across two processes"): Engage as N ``engage.serve`` processes on one throwaway PostgreSQL
+database with ``SOCKETIO_MESSAGE_QUEUE`` on Redis (the scheduler in the first only, one
+``SECRET_KEY``), the ceiling as N processes sharing its poll in Redis; phone i always joins
+process i mod N (what nginx's ``ip_hash`` does); memory and CPU are summed over the processes,
+the vote-to-last-phone time is taken over the phones of all of them, and "acknowledged, not
+stored" is read from the PostgreSQL database. ``--redis`` alone starts a throwaway
+``redis-server`` on a free port; ``--redis URL`` uses that database and flushes it before and after.
 
 Failures (phones that never joined, votes never acknowledged, tallies that never reached every
 phone) are figures in the tables, not errors. Every wait has a time limit.
@@ -364,6 +374,19 @@ def engage_server(threads: int, database_url: str | None = None):
 SECRET_KEY = "bench-hall-secret-key-shared-by-every-process-0123456789"
 
 
+#: PostgreSQL connections the Engage processes may hold in all (the server allows 100 by default,
+#: and the machine's other users need some).
+PG_CONNECTIONS = 70
+
+
+def database_pool(processes: int) -> dict[str, str]:
+    """Each process's pool (``DATABASE_POOL_SIZE`` + ``DATABASE_MAX_OVERFLOW``): a share of
+    ``PG_CONNECTIONS``, a third kept open. SQLAlchemy's default 5 + 10 left phones queueing 30 s
+    for a connection (under gevent a greenlet holds one while it waits for PostgreSQL)."""
+    most = max(15, PG_CONNECTIONS // processes)
+    return {"DATABASE_POOL_SIZE": str(most // 3), "DATABASE_MAX_OVERFLOW": str(most - most // 3)}
+
+
 @contextlib.contextmanager
 def engage_processes(n: int, redis_url: str, threads: int):
     """``n`` processes of ``python -m engage.serve`` as the scale-out deployment runs them.
@@ -377,7 +400,8 @@ def engage_processes(n: int, redis_url: str, threads: int):
     with contextlib.ExitStack() as stack:
         url, _ = stack.enter_context(postgres_database("engage_bench_scale"))
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="engage-bench-hall-"))
-        env = {**engage_env(tmp, 0, url, threads), "SECRET_KEY": SECRET_KEY, "SOCKETIO_MESSAGE_QUEUE": redis_url}
+        env = {**engage_env(tmp, 0, url, threads), "SECRET_KEY": SECRET_KEY, "SOCKETIO_MESSAGE_QUEUE": redis_url,
+               **database_pool(n)}
         for command in (["init-db"], ["demo-data", "--if-empty"]):
             done = subprocess.run([sys.executable, "-m", "flask", "--app", "engage", *command], cwd=ROOT, env=env,
                                   capture_output=True, text=True, timeout=300)
@@ -657,6 +681,8 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
         redis_url = stack.enter_context(redis_database(None if redis in (None, "throwaway") else redis))
     if kind == "engage":
         figures["threads"] = threads
+        if server_processes > 1:
+            figures["database_pool"] = database_pool(server_processes)
         started = engage_processes(server_processes, redis_url, threads) if server_processes > 1 else \
             _one(engage_server(threads))
     else:
