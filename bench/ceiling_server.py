@@ -30,7 +30,10 @@ counts and ``seq`` in one atomic step, refused once the question is closed) and 
 once Redis answered; each process's broadcaster coalesces its own votes as above and reads the
 shared tally (one pipeline) before sending it to the room, so a phone sees every process's votes
 and keeps the tally with the highest ``seq``, as with Engage. That is the least a server must do
-to share a poll across processes; Engage shares it through PostgreSQL instead.
+to share a poll across processes; Engage shares it through PostgreSQL instead. Like Engage, every
+process then sends its own tallies, so a phone gets one an interval from each process;
+``--local-tallies`` measures the alternative: tallies sent to the process's own sockets only
+(``ignore_queue``), other processes' votes noticed by reading ``seq`` once an interval.
 
 A few plain HTTP endpoints let the harness run the poll as a presenter would:
 ``GET /healthz``; ``GET /bench/state`` (counts, total, seq, every stored ``client_vote_id``);
@@ -193,6 +196,9 @@ class SharedPoll(Poll):
         return {"question_id": self.question_id, "counts": counts, "total": total, "seq": int(seq or 0),
                 "chart": chart}
 
+    def seq_now(self) -> int:
+        return int(self.redis.get(self.KEYS[3]) or 0)
+
     def participants(self) -> int:
         self.redis.hset("ceiling:joined", self.process, len(set(self.joined.values())))
         return sum(int(n) for n in self.redis.hvals("ceiling:joined"))
@@ -206,13 +212,15 @@ def error(code: str, message: str) -> dict:
     return {"ok": False, "error": {"code": code, "message": message}}
 
 
-def build(code: str, options: list[str], interval: float, accept_deflate: bool = False, redis_url: str | None = None):
+def build(code: str, options: list[str], interval: float, accept_deflate: bool = False, redis_url: str | None = None,
+          local_tallies: bool = False):
     """The WSGI application: Socket.IO at /socket.io, the harness's endpoints beside it."""
     import gevent
     import gevent.event
     import socketio
 
     shared = redis_url is not None
+    local_tallies = local_tallies and shared
     poll = SharedPoll(code, options, redis_url) if shared else Poll(code, options)
     manager = socketio.RedisManager(redis_url, channel="ceiling") if redis_url else None
     sio = socketio.Server(async_mode="gevent", cors_allowed_origins=[], logger=False, engineio_logger=False,
@@ -224,17 +232,26 @@ def build(code: str, options: list[str], interval: float, accept_deflate: bool =
         """Leading-edge coalescing, as Engage's TallyCoalescer: at most one tally per interval."""
         last_participants = 0.0
         sent_count = -1
+        sent_seq = -1
         while True:
-            wake.wait(timeout=PARTICIPANTS_INTERVAL / 2)
+            wake.wait(timeout=interval if local_tallies else PARTICIPANTS_INTERVAL / 2)
             wake.clear()
             now = time.monotonic()
+            if local_tallies and not state["dirty"] and poll.seq_now() != sent_seq:
+                state["dirty"] = True  # another process counted votes since this one last sent
             if state["dirty"]:
                 wait = state["last_tally"] + interval - now
                 if wait > 0:
                     gevent.sleep(wait)
                 state["dirty"] = False
                 state["last_tally"] = time.monotonic()
-                sio.emit("tally", poll.tally(), to=poll.room, namespace=LIVE)
+                tally = poll.tally()
+                if local_tallies:  # to this process's sockets only: each phone gets one an interval
+                    if tally["seq"] != sent_seq:
+                        sent_seq = tally["seq"]
+                        sio.emit("tally", tally, to=poll.room, namespace=LIVE, ignore_queue=True)
+                else:
+                    sio.emit("tally", tally, to=poll.room, namespace=LIVE)
             now = time.monotonic()
             if state["participants_dirty"] and now - last_participants >= PARTICIPANTS_INTERVAL:
                 state["participants_dirty"] = False
@@ -344,7 +361,7 @@ def serve_gunicorn(args) -> None:
                 self.cfg.set(key, value)
 
         def load(self):
-            return build(args.code, args.options, args.interval, args.accept_deflate, args.redis)
+            return build(args.code, args.options, args.interval, args.accept_deflate, args.redis, args.local_tallies)
 
     Server().run()
 
@@ -355,7 +372,7 @@ def serve_pywsgi(args) -> None:
     monkey.patch_all()
     from gevent.pywsgi import WSGIServer
 
-    app = build(args.code, args.options, args.interval, args.accept_deflate, args.redis)
+    app = build(args.code, args.options, args.interval, args.accept_deflate, args.redis, args.local_tallies)
     WSGIServer((args.host, args.port), app, log=None, error_log=sys.stderr, backlog=4096).serve_forever()
 
 
@@ -369,6 +386,9 @@ def main() -> None:
     parser.add_argument("--accept-deflate", action="store_true", help="accept permessage-deflate when offered")
     parser.add_argument("--server", choices=("gunicorn", "pywsgi"), default="gunicorn")
     parser.add_argument("--redis", help="redis://… : share the poll with other processes through Redis")
+    parser.add_argument("--local-tallies", action="store_true",
+                        help="with --redis: send tallies to this process's sockets only, noticing other "
+                             "processes' votes by their seq once an interval (one tally an interval a phone)")
     parser.add_argument("--worker-connections", type=int, default=10_000,
                         help="gunicorn's cap on one worker's connections (its default is 1,000)")
     args = parser.parse_args()

@@ -419,11 +419,11 @@ def engage_processes(n: int, redis_url: str, threads: int):
 
 @contextlib.contextmanager
 def ceiling_processes(n: int, redis_url: str, worker_connections: int, http_server: str = "gunicorn",
-                      accept_deflate: bool = False):
+                      accept_deflate: bool = False, local_tallies: bool = False):
     """``n`` ceiling processes sharing one poll through Redis (``ceiling_server.py --redis``)."""
     with contextlib.ExitStack() as stack:
-        servers = [stack.enter_context(ceiling_server(worker_connections, http_server, accept_deflate, redis_url))
-                   for _ in range(n)]
+        servers = [stack.enter_context(ceiling_server(worker_connections, http_server, accept_deflate, redis_url,
+                                                      local_tallies)) for _ in range(n)]
         yield Cluster(servers)
 
 
@@ -469,13 +469,13 @@ def redis_database(url: str | None):
 
 @contextlib.contextmanager
 def ceiling_server(worker_connections: int, http_server: str = "gunicorn", accept_deflate: bool = False,
-                   redis_url: str | None = None):
+                   redis_url: str | None = None, local_tallies: bool = False):
     with tempfile.TemporaryDirectory(prefix="engage-bench-ceiling-") as tmp:
         port = free_port()
         command = [sys.executable, str(BENCH / "ceiling_server.py"), "--port", str(port), "--code", CEILING_CODE,
                    "--options", ",".join(OPTIONS), "--worker-connections", str(worker_connections),
                    "--server", http_server] + (["--accept-deflate"] if accept_deflate else []) \
-            + (["--redis", redis_url] if redis_url else [])
+            + (["--redis", redis_url] if redis_url else []) + (["--local-tallies"] if local_tallies else [])
         with process(command, dict(os.environ), Path(tmp) / "server.log", f"http://127.0.0.1:{port}/healthz",
                      "the ceiling server") as server:
             yield server
@@ -659,7 +659,7 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
              join_rate: float = 500, join_timeout: float = 15, ack_timeout: float = 60, settle_timeout: float = 15,
              final_timeout: float = 15, close_timeout: float = 60, threads: int | None = None, deflate: bool = True,
              ceiling: str = "gunicorn", ceiling_deflate: bool = False, server_processes: int = 1,
-             redis: str | None = None) -> dict:
+             redis: str | None = None, ceiling_local_tallies: bool = False) -> dict:
     """One scenario against one server (``engage`` or ``ceiling``); every figure in a dict.
 
     With ``server_processes`` > 1 the server runs as that many processes sharing Redis (a
@@ -689,7 +689,9 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
         figures["worker_connections"] = 2 * phones + 100
         figures["http_server"] = ceiling
         figures["accepts_deflate"] = ceiling_deflate
-        started = ceiling_processes(server_processes, redis_url, 2 * phones + 100, ceiling, ceiling_deflate) \
+        figures["local_tallies"] = ceiling_local_tallies and server_processes > 1
+        started = ceiling_processes(server_processes, redis_url, 2 * phones + 100, ceiling, ceiling_deflate,
+                                    ceiling_local_tallies) \
             if server_processes > 1 else _one(ceiling_server(2 * phones + 100, ceiling, ceiling_deflate))
     with stack, started as server, tempfile.TemporaryDirectory(prefix="engage-bench-phones-") as logs:
         poll = EngagePoll(server) if kind == "engage" else CeilingPoll(server)
@@ -1022,6 +1024,8 @@ def poll_row(f: dict) -> str:
         else "ceiling (python-socketio, gevent)"
     if n > 1:
         name += f", {n} processes, " + ("PostgreSQL + Redis queue" if f["server"] == "engage" else "Redis")
+        if f.get("local_tallies"):
+            name += ", local tallies"
     failures = ", ".join(f"{n} {reason}" for reason, n in sorted(f.get("join_failures", {}).items()))
     joined = fmt(f.get("joined")) + (f" ({failures})" if failures else "")
     not_acked = f.get("votes_not_acknowledged") or {}
@@ -1124,6 +1128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", nargs="?", const="throwaway", metavar="URL",
                         help="the message queue for --processes: a throwaway redis-server (no URL), or a Redis "
                              "database URL such as redis://127.0.0.1:6379/9, which is FLUSHED before and after")
+    parser.add_argument("--ceiling-local-tallies", action="store_true",
+                        help="with --processes: each ceiling process sends tallies to its own phones only "
+                             "(one an interval a phone, however many processes)")
     parser.add_argument("--postgres", action="store_true", help="survey submissions on PostgreSQL as well")
     parser.add_argument("--no-surveys", action="store_true")
     parser.add_argument("--only-surveys", action="store_true")
@@ -1144,6 +1151,7 @@ def main(argv: list[str] | None = None) -> int:
                             "ack_timeout_s": args.ack_timeout, "residents": args.residents,
                             "survey_concurrency": args.survey_concurrency, "survey_threads": 64,
                             "server_processes": args.processes,
+                            "ceiling_local_tallies": args.ceiling_local_tallies,
                             "redis": None if not args.redis else "throwaway" if args.redis == "throwaway" else "url"},
                "polls": [], "surveys": []}
     for phones, rate, transport in scenarios:
@@ -1156,7 +1164,8 @@ def main(argv: list[str] | None = None) -> int:
                                           ack_timeout=args.ack_timeout, deflate=not args.no_deflate,
                                           ceiling=args.ceiling_server,
                                           ceiling_deflate=args.ceiling_accepts_deflate,
-                                          server_processes=args.processes, redis=args.redis)
+                                          server_processes=args.processes, redis=args.redis,
+                                          ceiling_local_tallies=args.ceiling_local_tallies)
             except HarnessError as exc:
                 scenario[kind] = {"server": kind, "phones": phones, "rate_offered": rate, "transport": transport,
                                   "harness_errors": [str(exc)[:2000]], "limits": {"ack_timeout": args.ack_timeout}}
