@@ -255,14 +255,16 @@ def _submit_together(session: Session, submissions: list[Submission], surveys: d
             results[index] = failure
     if not new:
         return results, {}  # type: ignore[return-value]
-    # Plain Core INSERTs (the ORM's unit of work costs more than the rest of a submission);
-    # insertmanyvalues sends them as multi-row statements and hands the ids back in order.
-    ids = session.connection().execute(
-        insert(_RESPONSES).returning(_RESPONSES.c.id, sort_by_parameter_order=True),
-        [entry.row for entry in new]).scalars().all()
+    # Plain Core INSERTs (the ORM's unit of work costs more than the rest of a submission),
+    # sent as multi-row statements (insertmanyvalues). Each id is matched to its row by the
+    # receipt's hash, which is unique: asking SQLite for the ids in order would make
+    # SQLAlchemy send the rows one statement each.
+    ids = dict((digest, response_id) for response_id, digest in session.connection().execute(
+        insert(_RESPONSES).returning(_RESPONSES.c.id, _RESPONSES.c.receipt_hash), [entry.row for entry in new]))
     words: dict[int, list] = {}
     received: dict[int, int] = {}
-    for entry, response_id in zip(new, ids, strict=True):
+    for entry in new:
+        response_id = ids[entry.row["receipt_hash"]]
         survey = entry.survey
         response = SurveyResponse(id=response_id, **entry.row)  # transient: what the inbox needs to index it
         words.setdefault(survey.commission_id, []).extend(
