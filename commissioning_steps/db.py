@@ -156,6 +156,28 @@ def _sqlite_begin_with(gate: _WriteGate):
     return begin
 
 
+def _multi_row_statements_in(run: Callable[[Callable[[], None]], None]):
+    """Hand SQLite's multi-row statements (an ``executemany``, or the multi-row ``INSERT``s that
+    SQLAlchemy's insertmanyvalues sends for a list of rows) to ``run``, as commits are: a group
+    of survey responses is one such statement, and SQLite spends its time in C there (the rows,
+    their indexes, the answer-row and full-text triggers) with the GIL released, so in a native
+    thread it runs beside the requests the gevent server is parsing. A one-row statement is
+    not worth the hop to another thread."""
+    from sqlalchemy.engine.interfaces import ExecuteStyle
+
+    def do_execute(cursor, statement, parameters, context) -> bool | None:
+        if context is None or context.execute_style is not ExecuteStyle.INSERTMANYVALUES:
+            return None  # the usual path
+        run(lambda: cursor.execute(statement, parameters))
+        return True
+
+    def do_executemany(cursor, statement, parameters, context) -> bool | None:
+        run(lambda: cursor.executemany(statement, parameters))
+        return True
+
+    return do_execute, do_executemany
+
+
 def _owner_only(path: str):
     """The SQLite file holds residents' answers: readable by the service's own user only (the
     WAL and shared-memory files SQLite creates beside it take the same permissions)."""
@@ -184,6 +206,10 @@ def make_engine(url: str, *, synchronous: str | None = None,
         engine = create_engine(url, connect_args=connect_args, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _sqlite_connect_with(synchronous or SQLITE_SYNCHRONOUS))
         event.listen(engine, "begin", _sqlite_begin_with(_WriteGate()))
+        if commit_in is not None:
+            do_execute, do_executemany = _multi_row_statements_in(commit_in)
+            event.listen(engine, "do_execute", do_execute)
+            event.listen(engine, "do_executemany", do_executemany)
         if url.startswith("sqlite:///") and ":memory:" not in url:
             event.listen(engine, "connect", _owner_only(url.removeprefix("sqlite:///")))
         return engine

@@ -1,9 +1,14 @@
-"""Rate limits for residents' unauthenticated calls, per client address, through Flask-Limiter.
+"""Rate limits for residents' unauthenticated calls, per client address, counted by ``limits``.
 
 Sized for shared addresses: a library, a drop-in session or a venue's Wi-Fi puts hundreds of
 residents behind one address within minutes, so a budget must let them all through while
 stopping a script that sends thousands. The same limit guards a form and the API call that do
 the same thing (``allowed`` for pages, ``limit_client`` for API views), under one name.
+
+``limits`` is the library under Flask-Limiter; Engage uses it directly because every limit
+here is counted by hand (a page's ``allowed``, an API view's ``limit_client``, a wrong join
+code only once it is known to be wrong): Flask-Limiter's own ``before_request`` check, run on
+every request for decorators Engage never uses, cost a survey submission more than the count.
 
 Storage: in memory, per app, by default (each process then has its own budget); Redis when
 ``RATELIMIT_STORAGE_URL`` names it, or when ``SOCKETIO_MESSAGE_QUEUE`` does (a deployment that
@@ -18,10 +23,9 @@ import time
 from functools import wraps
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from .common.errors import ApiError
 
@@ -85,11 +89,9 @@ def storage_url(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    limiter = Limiter(key_func=get_remote_address, storage_uri=storage_url(app), strategy="moving-window",
-                      default_limits=[], headers_enabled=False, enabled=app.config["RATE_LIMITS_ENABLED"],
-                      key_prefix=f"engage-{id(app)}" if storage_url(app) == MEMORY else "engage")
-    limiter.init_app(app)
-    app.extensions["engage.rate_limits"] = limiter
+    # Moving window: exact counts over the last minute (a budget is never briefly doubled at a
+    # window's edge). In memory each app has a storage of its own, so two apps never share one.
+    app.extensions["engage.rate_limits"] = MovingWindowRateLimiter(storage_from_string(storage_url(app)))
 
 
 def _item(name: str, per_minute: int | None):
@@ -101,8 +103,8 @@ def allowed(name: str, per_minute: int | None = None) -> bool:
     """Count one call against the limit called ``name`` for this client; False when over it."""
     if not current_app.config["RATE_LIMITS_ENABLED"]:
         return True
-    limiter: Limiter = current_app.extensions["engage.rate_limits"]
-    return limiter.limiter.hit(_item(name, per_minute), name, request.remote_addr or "unknown")
+    limiter: MovingWindowRateLimiter = current_app.extensions["engage.rate_limits"]
+    return limiter.hit(_item(name, per_minute), "engage", name, request.remote_addr or "unknown")
 
 
 def wrong_join_code() -> bool:

@@ -17,12 +17,10 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def _headers(response):
-    nonce = csp_nonce()
-    # A response that set its own, stricter policy keeps it (uploaded files: engage/web/file_responses.py).
-    response.headers.setdefault("Content-Security-Policy", "; ".join((
+def _policy(nonce: str | None) -> str:
+    return "; ".join((
         "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
+        f"script-src 'self' 'nonce-{nonce}'" if nonce else "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -31,7 +29,18 @@ def _headers(response):
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
-    )))
+    ))
+
+
+#: For a response no template asked a nonce for (JSON, files, redirects): it has no inline
+#: script to allow, and making a nonce for it cost an API call more than its policy.
+_NO_NONCE_POLICY = _policy(None)
+
+
+def _headers(response):
+    nonce = g.get("csp_nonce")
+    # A response that set its own, stricter policy keeps it (uploaded files: engage/web/file_responses.py).
+    response.headers.setdefault("Content-Security-Policy", _policy(nonce) if nonce else _NO_NONCE_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -54,6 +54,7 @@ FIELD_NOTES: dict[str, str] = {
     "version": "the new version number",
     "survey_id": "the survey (`GET /api/v1/surveys/{id}`)",
     "responses": "how many responses the survey has (counts only, never answers)",
+    "received": "how many new responses this event counts (those stored together are one event)",
     "evidence_entry_id": "the evidence entry holding the survey's results",
     "questions": "how many questions it has",
     "question_id": "the question",
@@ -74,7 +75,7 @@ _SAMPLES: dict[str, Any] = {
     "kind": "note", "source": "manual", "hash": "9f2c" + "0" * 60, "overridden": False, "rating": "partly answered",
     "evaluation_id": 3, "checkpoint_id": 5, "count": 7, "head": "9f2c" + "0" * 60, "reason": "scheduled",
     "theme_id": 4, "into_id": 2, "items_moved": 9, "decision_id": 8, "status": "agreed", "version": 3,
-    "survey_id": 6, "responses": 128, "evidence_entry_id": 32, "questions": 5, "question_id": 14, "session_id": 2, "archived": True, "section_id": "s2", "sections": 3, "closed_question_id": 14,
+    "survey_id": 6, "responses": 128, "received": 1, "evidence_entry_id": 32, "questions": 5, "question_id": 14, "session_id": 2, "archived": True, "section_id": "s2", "sections": 3, "closed_question_id": 14,
     "total": 64, "action": "hide", "collector_id": 3, "observation_id": 11, "photo": True,
 }
 _SAMPLE_CHANGED = {"commission.changed": ["title", "area"], "survey.changed": ["closes_at"],

@@ -30,11 +30,13 @@ class SurveyClosed(DomainEvent):
 
 @dataclasses.dataclass(frozen=True)
 class ResponseSubmitted(DomainEvent):
-    """A resident sent a response: counted, never what they answered."""
+    """Residents sent responses: counted, never what they answered. Responses stored together
+    (the submission writer's group) are one event, and ``received`` says how many."""
 
     name: ClassVar[str] = "survey.response_submitted"
     survey_id: int
     responses: int
+    received: int = 1
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from commissioning_steps import inputs
 from commissioning_steps.db import transactional, utcnow
 from commissioning_steps.commissions import PopulationGroup
 from commissioning_steps.errors import Conflict, DomainError, Invalid, NotFound
@@ -141,9 +142,13 @@ def submit_many(session: Session, submissions: list[Submission], *, secret: byte
     submission key seen before (earlier in the batch too) returns the first response, with
     the same receipt, if the answers are the same, and is refused if not.
 
-    Each new response (its row, its words in the input inbox, its ``ResponseSubmitted``) is
-    written inside its own SAVEPOINT, so a submission that fails (a refusal, a constraint, a
-    bug) changes nothing and fails alone: the others are stored all the same. A handful of
+    The group is decided in Python first (refusals and replays need no writes), then its new
+    responses are written together: one multi-row ``INSERT`` of the responses, one of their
+    words for the input inbox, one ``ResponseSubmitted`` per survey (``received`` says how
+    many it counts). Statement by statement, one SAVEPOINT each, cost more than the rest of a
+    submission. If that write fails as a whole (a constraint, a key that raced in from another
+    process, a fault), it is rolled back and every submission is tried again on its own, in its
+    own SAVEPOINT, so the one that fails changes nothing and fails alone. A handful of
     ``IN (...)`` queries serve the whole batch: the surveys, their commissions' population
     groups, the keys already used and the response counts.
     """
@@ -163,6 +168,15 @@ def submit_many(session: Session, submissions: list[Submission], *, secret: byte
             SurveyResponse.survey_id.in_(survey_ids), SurveyResponse.submission_key.in_(sorted(hashes))))}
     counts = dict(session.execute(select(SurveyResponse.survey_id, func.count()).where(
         SurveyResponse.survey_id.in_(survey_ids)).group_by(SurveyResponse.survey_id)).all())
+    try:
+        with session.begin_nested():
+            results, received = _submit_together(session, submissions, surveys, groups, seen, counts, secret)
+    except Exception:  # noqa: BLE001 - the group's write failed as a whole: each submission alone decides
+        pass
+    else:
+        for survey_id, count in received.items():
+            counts[survey_id] = counts.get(survey_id, 0) + count
+        return results
     results: list[SubmitResult] = []
     for submission in submissions:
         try:
@@ -172,25 +186,111 @@ def submit_many(session: Session, submissions: list[Submission], *, secret: byte
     return results
 
 
-def _submit_one(session: Session, submission: Submission, surveys: dict[int, Survey], groups: dict[int, list[str]],
-                seen: dict[str, SurveyResponse], counts: dict[int, int], secret: bytes) -> Submitted:
+@dataclass
+class _NewResponse:
+    """A submission of the group that will be a new response (and the later ones replaying it)."""
+
+    index: int
+    survey: Survey
+    row: dict[str, Any]
+    receipt: str
+    replays: list[int]
+
+
+def _checked(submission: Submission, surveys: dict[int, Survey]) -> tuple[Survey, dict[str, Any]]:
     survey = surveys.get(submission.survey_id)
     if survey is None:
         raise NotFound("No survey with that id")
     _require_open(survey)
     if submission.cleaned is not None and submission.survey_version == survey.version:
-        cleaned = submission.cleaned
-    else:  # not checked yet, or the survey changed since: check against what it asks now
-        cleaned = clean_answers(survey, submission.answers)
+        return survey, submission.cleaned
+    # not checked yet, or the survey changed since: check against what it asks now
+    return survey, clean_answers(survey, submission.answers)
+
+
+def _reused_key() -> Invalid:
+    # A replay gets the same result only for the same answers: a key reused with other
+    # answers (a second client, a script) must not be handed someone else's receipt.
+    return Invalid({"Idempotency-Key": "This key was already used for a different submission. "
+                                       "Send your answers with a new key."})
+
+
+def _submit_together(session: Session, submissions: list[Submission], surveys: dict[int, Survey],
+                     groups: dict[int, list[str]], seen: dict[str, SurveyResponse], counts: dict[int, int],
+                     secret: bytes) -> tuple[list[SubmitResult], dict[int, int]]:
+    """``submit_many``'s usual path: decide every submission, then write the new ones at once.
+    Returns the results and how many new responses each survey received; changes neither
+    ``seen`` nor ``counts`` (if the write fails, the one-by-one path starts from them)."""
+    results: list[SubmitResult | None] = [None] * len(submissions)
+    new: list[_NewResponse] = []
+    pending: dict[str, _NewResponse] = {}
+    now = utcnow()
+    for index, submission in enumerate(submissions):
+        try:
+            survey, cleaned = _checked(submission, surveys)
+            key = submission.submission_key
+            hashed = key_hash(survey.id, key) if key else None
+            if hashed is not None and hashed in seen:
+                first = seen[hashed]
+                if first.answers != cleaned:
+                    raise _reused_key()
+                results[index] = Submitted(first.id, receipt_for_key(secret, survey.id, key), False,
+                                           first.survey_version)
+                continue
+            if hashed is not None and hashed in pending:
+                earlier = pending[hashed]
+                if earlier.row["answers"] != cleaned:
+                    raise _reused_key()
+                earlier.replays.append(index)
+                continue
+            receipt = receipt_for_key(secret, survey.id, key) if key else new_receipt()
+            row = {"survey_id": survey.id, "receipt_hash": _digest(receipt), "submission_key": hashed,
+                   "answers": cleaned, "survey_version": survey.version, "submitted_at": now, "updated_at": now,
+                   "collector_id": submission.collector_id}
+            entry = _NewResponse(index, survey, row, receipt, [])
+            new.append(entry)
+            if hashed is not None:
+                pending[hashed] = entry
+        except Exception as failure:  # noqa: BLE001 - a refusal (or a fault checking it) fails alone
+            results[index] = failure
+    if not new:
+        return results, {}  # type: ignore[return-value]
+    # Plain Core INSERTs (the ORM's unit of work costs more than the rest of a submission),
+    # sent as multi-row statements (insertmanyvalues). Each id is matched to its row by the
+    # receipt's hash, which is unique: asking SQLite for the ids in order would make
+    # SQLAlchemy send the rows one statement each.
+    ids = dict((digest, response_id) for response_id, digest in session.connection().execute(
+        insert(_RESPONSES).returning(_RESPONSES.c.id, _RESPONSES.c.receipt_hash), [entry.row for entry in new]))
+    words: dict[int, list] = {}
+    received: dict[int, int] = {}
+    for entry in new:
+        response_id = ids[entry.row["receipt_hash"]]
+        survey = entry.survey
+        response = SurveyResponse(id=response_id, **entry.row)  # transient: what the inbox needs to index it
+        words.setdefault(survey.commission_id, []).extend(
+            input_index.response_items(survey, response, groups.get(survey.commission_id, [])))
+        received[survey.id] = received.get(survey.id, 0) + 1
+        results[entry.index] = Submitted(response_id, entry.receipt, True, survey.version)
+        for replay in entry.replays:
+            results[replay] = Submitted(response_id, entry.receipt, False, survey.version)
+    for commission_id, items in words.items():
+        inputs.add_new(session, commission_id, items)
+    for survey_id, count in received.items():
+        survey = surveys[survey_id]
+        publish(session, ResponseSubmitted(survey.commission_id, survey_id, counts.get(survey_id, 0) + count,
+                                           received=count))
+    return results, received  # type: ignore[return-value]
+
+
+def _submit_one(session: Session, submission: Submission, surveys: dict[int, Survey], groups: dict[int, list[str]],
+                seen: dict[str, SurveyResponse], counts: dict[int, int], secret: bytes) -> Submitted:
+    survey, cleaned = _checked(submission, surveys)
     key = submission.submission_key
     hashed = key_hash(survey.id, key) if key else None
     if hashed is not None and hashed in seen:
         first = seen[hashed]
-        # A replay gets the same result only for the same answers: a key reused with other
-        # answers (a second client, a script) must not be handed someone else's receipt.
         if first.answers != cleaned:
-            raise Invalid({"Idempotency-Key": "This key was already used for a different submission. "
-                                              "Send your answers with a new key."})
+            raise _reused_key()
         return Submitted(first.id, receipt_for_key(secret, survey.id, key), False, first.survey_version)
     receipt = receipt_for_key(secret, survey.id, key) if key else new_receipt()
     now = utcnow()

@@ -182,6 +182,13 @@ FEED_EVENTS: tuple[str, ...] = (
 )
 
 
+def _received(row: EventRow) -> int:
+    """How many responses one event counts: the writer stores a group as one event; events
+    stored before ``received`` existed count one each."""
+    received = row.payload.get("received", 1)
+    return received if isinstance(received, int) and received > 0 else 1
+
+
 @dataclasses.dataclass
 class _Count:
     """The responses to one survey being counted (mutable while it grows; made an ``Item`` once)."""
@@ -213,15 +220,16 @@ def items_from(rows: Iterable[EventRow], names: Names, *, cut: bool = False) -> 
             opening = row.at
         if row.name == RESPONSES:
             survey_id = row.payload.get("survey_id")
+            received = _received(row)
             current = counting.get(survey_id)
             if current is not None and row.at - current.first.at <= RESPONSE_WINDOW:
-                current.last, current.count = row, current.count + 1
+                current.last, current.count = row, current.count + received
                 continue
             if current is not None:
                 done.append(current.item(names))
             # Its earlier responses may be among those not read.
             partial = cut and opening is not None and row.at - opening <= RESPONSE_WINDOW
-            counting[survey_id] = _Count(survey_id, row, row, 1, partial)
+            counting[survey_id] = _Count(survey_id, row, row, received, partial)
             continue
         described = _describe(row, names)
         if described is None:

@@ -1,6 +1,6 @@
 """Security audit, point 5 (live polls): the wrong-join-code limit refused correct codes from
 the same address too, so one person typing wrong codes could lock every phone behind a venue's
-Wi-Fi out of its session. Wrong codes are now counted by Flask-Limiter only once they are known
+Wi-Fi out of its session. Wrong codes are now counted (by `limits`) only once they are known
 to be wrong, on the socket's ``join`` and the ``/join`` page alike (one budget); a correct code
 is never refused by it."""
 from __future__ import annotations

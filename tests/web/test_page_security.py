@@ -148,3 +148,11 @@ def test_friendly_404_for_hidden_commission_does_not_leak(client, world, team):
     assert "Rosehill Park" not in page
     missing = client.get("/commissions/424242")
     assert missing.status_code == 404 and "You cannot see this commission" in missing.get_data(as_text=True)
+
+
+def test_a_json_response_has_the_strict_policy_without_a_nonce(client):
+    response = client.get("/api/v1/openapi.json")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "nonce-" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,5 +1,5 @@
 """Security audit, point 5 (surveys): the page forms had no limits (the API had), nor did
-starting drafts. The pages now count against the same Flask-Limiter budgets as the API, under
+starting drafts. The pages now count against the same `limits` budgets as the API, under
 the same names, so a form and its API call share one budget per address; over it, a GOV.UK page
 says so (429) and nothing is stored. Budgets are made small here so the tests reach them."""
 from __future__ import annotations

@@ -54,14 +54,15 @@ def _events(store, sid) -> list[dict]:
 def test_a_group_is_one_transaction_and_a_bad_submission_fails_alone(writer, store, survey, monkeypatch):
     other = {**FULL, "comments": "Keep the benches"}
     broken = {**FULL, "comments": "the inbox fails on this one"}
-    real = input_index.index_new_response
+    real = input_index.response_items
 
-    def index(session, survey_, response, groups):
+    def words(survey_, response, groups):
         if response.answers.get("comments") == broken["comments"]:
             raise RuntimeError("a fault while indexing this response")
-        return real(session, survey_, response, groups)
+        return real(survey_, response, groups)
 
-    monkeypatch.setattr(input_index, "index_new_response", index)
+    # The group's write fails as a whole on this fault; then each is tried alone.
+    monkeypatch.setattr(input_index, "response_items", words)
     group = [
         Submission(survey, FULL),
         Submission(survey, {"park": "Nowhere"}),                     # invalid answers
@@ -89,6 +90,21 @@ def test_a_group_is_one_transaction_and_a_bad_submission_fails_alone(writer, sto
     assert _count(store, InputItem, InputItem.text == broken["comments"]) == 0
     assert _count(store, InputItem, InputItem.respondent_key.in_([f"survey-response:{r.id}" for r in stored])) == 4
     assert [e["responses"] for e in _events(store, survey)] == [1, 2]
+
+
+def test_a_group_that_stores_cleanly_is_one_event_per_survey_counting_its_responses(writer, store, survey):
+    writer.write([Submission(survey, FULL)])
+    group = [Submission(survey, {**FULL, "comments": f"Idea {n}"}, submission_key=f"k{n}") for n in range(5)]
+    group.append(Submission(survey, {**FULL, "comments": "Idea 2"}, submission_key="k2"))  # a retry within it
+    group.append(Submission(survey, {"park": "Nowhere"}))  # refused: needs no write, sinks nothing
+    results = writer.write(group)
+    assert [r.created for r in results[:5]] == [True] * 5
+    assert results[5].response_id == results[2].response_id and results[5].receipt == results[2].receipt
+    assert isinstance(results[6], Invalid)
+    assert [r.id for r in _stored(store, survey)][1:] == [r.response_id for r in results[:5]]
+    assert _events(store, survey) == [{"survey_id": survey, "responses": 1, "received": 1},
+                                      {"survey_id": survey, "responses": 6, "received": 5}]
+    assert _count(store, InputItem, InputItem.text.like("Idea %")) == 5
 
 
 def test_retries_with_the_same_key_in_later_groups_are_counted_once(writer, store, survey):
@@ -167,4 +183,7 @@ def test_the_api_through_the_running_writer_stores_every_acknowledged_submission
     stored = _stored(store, survey)
     assert sorted(r.answers["visits"] for r in stored) == list(range(24))
     assert writer.submissions >= 48
-    assert [e["responses"] for e in _events(store, survey)] == list(range(1, 25))
+    # One event per group: the running counts rise to 24 and the groups' counts add up to it.
+    events = _events(store, survey)
+    assert sum(e["received"] for e in events) == 24 and events[-1]["responses"] == 24
+    assert [e["responses"] for e in events] == [sum(e["received"] for e in events[:n + 1]) for n in range(len(events))]
