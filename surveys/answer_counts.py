@@ -18,7 +18,7 @@ from array import array
 from collections import Counter
 from typing import Any, Iterable, Protocol, Sequence
 
-from sqlalchemy import LargeBinary, Text, case, cast, func, select
+from sqlalchemy import LargeBinary, Text, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from .models import SurveyAnswer, SurveyResponse
@@ -137,8 +137,10 @@ class StoredAnswers:
         mine = SurveyResponse.survey_id == self.survey_id
         lo, total = self.session.execute(select(func.min(SurveyResponse.id), func.count()).where(mine)).one()
         lo = lo or 0
+        # respondents per segment alone (representativeness) need no response ids
+        ids = self._ids(a.response_id - lo) if question_ids else literal("")
         segments = self.session.execute(
-            select(_text(self.session, a.value), self._ids(a.response_id - lo), func.count(),
+            select(_text(self.session, a.value), ids, func.count(),
                    func.min(a.response_id).label("first"))
             .where(a.survey_id == self.survey_id, a.question_id == by).group_by(a.value).order_by("first")).all()
         hi = self.session.scalar(select(func.max(SurveyResponse.id)).where(mine)) or lo
@@ -155,7 +157,7 @@ class StoredAnswers:
                 values.append(value)
                 firsts[code] = first
             people_n[code] = people_n.get(code, 0) + n
-            if question_ids:  # respondents per segment alone (representativeness) need no lookup
+            if question_ids:
                 for i in map(int, ids.split(",")):
                     lookup[i] = code
         missing = total - sum(people_n.values())
