@@ -226,8 +226,10 @@ class Growth:
         with engine.begin() as conn:
             first_id = (conn.scalar(select(func.max(SurveyResponse.id))) or 0) + 1
         new = to - self.count
-        picks = [{"rid": first_id + i, "k": rnd.randrange(POOL),
-                  "at": self.started + timedelta(seconds=(self.count + i) * 2)} for i in range(new)]
+
+        def picks(start: int, stop: int) -> list[dict]:  # drawn a batch at a time: 1M dicts would be 1 GB
+            return [{"rid": first_id + i, "k": rnd.randrange(POOL),
+                     "at": self.started + timedelta(seconds=(self.count + i) * 2)} for i in range(start, stop)]
         receipt = ("encode(sha256(convert_to('growth-' || p.rid, 'UTF8')), 'hex')" if postgres
                    else "growth_sha256('growth-' || p.rid)")
         copied = ", ".join(ITEM_COPIED)
@@ -252,8 +254,8 @@ class Growth:
             try:
                 with conn.begin():
                     conn.execute(self.picks_t.delete())
-                    for at in range(0, new, 100_000):
-                        conn.execute(insert(self.picks_t), picks[at:at + 100_000])
+                    for at in range(0, new, BATCH):
+                        conn.execute(insert(self.picks_t), picks(at, min(at + BATCH, new)))
                 for lo in range(first_id, first_id + new, BATCH):
                     bounds = {"lo": lo, "hi": min(lo + BATCH, first_id + new) - 1}
                     with conn.begin():
