@@ -1,6 +1,6 @@
 """Engage at 10k, 100k and 1M survey responses: does every staff page grow linearly, or better?
 
-    python bench/growth.py                              # SQLite: 10k, 100k, 1M (about 15 minutes)
+    python bench/growth.py                              # SQLite: 10k, 100k, 1M (about 20 minutes)
     python bench/growth.py --sizes 10000,100000         # stop at 100k
     python bench/growth.py --postgres --sizes 10000,100000   # the same on a throwaway PostgreSQL database
     python bench/growth.py --quick                      # a smoke run: 1k and 5k, under a minute
@@ -26,13 +26,20 @@ better" is time(100k) / time(10k) <= 10.
 
 How the data is built, and why the pages see what the services would have written: responses
 are drawn from a pool of answer sets each cleaned by ``surveys.responses.clean_answers`` (the
-submit service's own validation), and inserted with SQLAlchemy Core ``insert`` on the models'
-own tables, so the JSON is encoded by the same column type. Each response's inbox items come
-from ``surveys.input_index.response_items``, the function the submit service indexes with, and
-go into ``input_items`` through the same table, so the FTS5 triggers (SQLite) or the generated
-``tsvector`` column (PostgreSQL) index them exactly as they would a submitted response. Batches
-of 10,000 a transaction; the only thing skipped is the ``response.submitted`` row in
-``domain_events`` (the webhook outbox), which none of the timed pages reads.
+submit service's own validation). The pool goes into the database once (``growth_pool``, the
+answers encoded by the same ``JSON`` column type as ``survey_responses.answers``), with the inbox
+items ``surveys.input_index.response_items`` (the function the submit service indexes with)
+makes of each answer set (``growth_pool_items``; only the response id in ``ref`` and
+``respondent_key``, and the time, are left for SQL, and the builder asserts they are spelled as
+the service spells them). Each size is then grown by ``INSERT ... SELECT`` joining the drawn
+response ids (``growth_picks``) to the pool, 100,000 responses a transaction, into
+``survey_responses`` and ``input_items`` themselves: nothing is bypassed, so migration 0018's
+triggers fill ``survey_answers`` (one row an answer, from ``json_each``) and 0006's triggers the
+FTS5 index (SQLite), or the generated ``tsvector`` column (PostgreSQL), exactly as for a
+submitted response. While building, the SQLite connection's page cache is 1 GB (put back after).
+The only thing skipped is the ``response.submitted`` row in ``domain_events`` (the webhook
+outbox), which none of the timed pages reads. 1M responses build in minutes, not hours.
+``--db FILE --build-only`` builds into a file that is kept, to profile a page against.
 
 Prints Markdown tables and writes ``bench/results/growth.json`` (``growth-postgres.json`` with
 ``--postgres``). See docs/performance.md.
@@ -60,9 +67,9 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # `python bench/growth.py` puts bench/ first on the path, not the project
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text  # noqa: E402
 
-from commissioning_steps import commissions, progression, staff  # noqa: E402
+from commissioning_steps import commissions, inputs, progression, staff  # noqa: E402
 from commissioning_steps.inputs import InputItem  # noqa: E402
 from engage import create_app  # noqa: E402
 from engage.cli import upgrade_database  # noqa: E402
@@ -72,7 +79,10 @@ from surveys.models import Survey, SurveyResponse  # noqa: E402
 RESULTS_DIR = ROOT / "bench" / "results"
 PG_ADMIN_URL = os.environ.get("ENGAGE_TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
 PASSWORD = "bench-growth-password-42"
-BATCH = 10_000
+BATCH = 100_000
+#: The inbox item columns copied as they are from the pool (the rest depend on the response).
+ITEM_COPIED = ("kind", "activity_kind", "activity_id", "activity_title", "step", "question_ref", "question_text",
+               "text", "respondent_group", "area")
 POOL = 20_000
 GROUPS = [("Residents", 70), ("Carers", 20), ("Community leaders", 5)]
 #: How the commissioner matched the template's about-you options to the commission's groups.
@@ -162,45 +172,106 @@ class Growth:
         rnd = random.Random(11)
         self.pool = [responses.clean_answers(self.survey, _raw_answers(rnd, self.questions)) for _ in range(POOL)]
         self.count = 0
+        self._pool_tables()
         self.started = datetime(2026, 9, 1)
         self.client = self.app.test_client()
         signed = self.client.post("/sign-in", data={"email": "growth@example.org", "password": PASSWORD})
         assert signed.status_code in (302, 303), signed.status_code
 
+    def _pool_tables(self) -> None:
+        """The answer pool in the database, so responses are built by ``INSERT ... SELECT``.
+
+        ``growth_pool``: each cleaned answer set, encoded by the same ``JSON`` column type as
+        ``survey_responses.answers``; ``growth_pool_items``: the inbox items
+        ``input_index.response_items`` makes of it (the submit service's own function), with
+        only the response's id (in ``ref`` and ``respondent_key``) and time left for SQL to fill;
+        ``growth_picks``: which pool entry each new response id takes, and when it was sent.
+        """
+        md = MetaData()
+        items = InputItem.__table__.c
+        self.pool_t = Table("growth_pool", md, Column("k", Integer, primary_key=True),
+                            Column("answers", SurveyResponse.__table__.c.answers.type))
+        self.items_t = Table("growth_pool_items", md, Column("k", Integer), Column("n", Integer),
+                             *(Column(c, items[c].type) for c in ITEM_COPIED), Column("about", items.about.type),
+                             Column("hidden", items.hidden.type))
+        self.picks_t = Table("growth_picks", md, Column("rid", Integer, primary_key=True), Column("k", Integer),
+                             Column("at", SurveyResponse.__table__.c.submitted_at.type))
+        md.create_all(self.store.engine)
+        pool_rows, item_rows = [], []
+        for k, answers in enumerate(self.pool):
+            pool_rows.append({"k": k, "answers": answers})
+            probe = SimpleNamespace(id=0, answers=answers, submitted_at=None)
+            for n, item in enumerate(input_index.response_items(self.survey, probe, self.group_names)):
+                # what SQL rebuilds from the response id must be exactly what the service writes
+                assert item.ref == f"{inputs.SURVEY_ANSWER}:0:{item.question_ref}", item.ref
+                assert item.respondent_key == input_index.respondent_key(probe), item.respondent_key
+                item_rows.append({"k": k, "n": n, **{c: getattr(item, c) for c in ITEM_COPIED},
+                                  "about": item.about, "hidden": item.hidden})
+        with self.store.engine.begin() as conn:
+            conn.execute(insert(self.pool_t), pool_rows)
+            conn.execute(insert(self.items_t), item_rows)
+            conn.execute(text("CREATE INDEX ix_growth_pool_items_k ON growth_pool_items (k, n)"))
+
     def grow(self, to: int) -> float:
-        """Add responses until the survey has ``to``; returns the seconds it took."""
+        """Add responses until the survey has ``to``; returns the seconds it took.
+
+        Python only draws which pool entry each new response takes; the rows are written by
+        ``INSERT ... SELECT`` in transactions of ``BATCH`` responses, so the database's own
+        triggers fill ``survey_answers`` (0018) and the FTS5 index (0006) as for any insert.
+        """
         rnd = random.Random(to)
         t0 = time.perf_counter()
-        with self.store.engine.begin() as conn:
+        engine = self.store.engine
+        postgres = engine.dialect.name == "postgresql"
+        with engine.begin() as conn:
             first_id = (conn.scalar(select(func.max(SurveyResponse.id))) or 0) + 1
-        while self.count < to:
-            n = min(BATCH, to - self.count)
-            rows, items = [], []
-            for i in range(n):
-                rid = first_id + self.count + i
-                at = self.started + timedelta(seconds=(self.count + i) * 2)
-                answers = rnd.choice(self.pool)
-                rows.append({"id": rid, "survey_id": self.survey_id, "answers": answers,
-                             "receipt_hash": hashlib.sha256(f"growth-{rid}".encode()).hexdigest(),
-                             "survey_version": self.survey.version, "submitted_at": at, "updated_at": at})
-                response = SimpleNamespace(id=rid, answers=answers, submitted_at=at)
-                for item in input_index.response_items(self.survey, response, self.group_names):
-                    items.append({"commission_id": self.commission_id, "ref": item.ref, "kind": item.kind,
-                                  "activity_kind": item.activity_kind, "activity_id": item.activity_id,
-                                  "activity_title": item.activity_title, "step": item.step, "text": item.text,
-                                  "question_ref": item.question_ref, "question_text": item.question_text,
-                                  "respondent_key": item.respondent_key, "respondent_group": item.respondent_group,
-                                  "area": item.area, "about": item.about, "hidden": item.hidden,
-                                  "created_at": item.created_at})
-            with self.store.engine.begin() as conn:
-                conn.execute(insert(SurveyResponse.__table__), rows)
-                conn.execute(insert(InputItem.__table__), items)
-            self.count += n
-        if self.store.engine.dialect.name == "postgresql":
-            with self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        new = to - self.count
+
+        def picks(start: int, stop: int) -> list[dict]:  # drawn a batch at a time: 1M dicts would be 1 GB
+            return [{"rid": first_id + i, "k": rnd.randrange(POOL),
+                     "at": self.started + timedelta(seconds=(self.count + i) * 2)} for i in range(start, stop)]
+        receipt = ("encode(sha256(convert_to('growth-' || p.rid, 'UTF8')), 'hex')" if postgres
+                   else "growth_sha256('growth-' || p.rid)")
+        copied = ", ".join(ITEM_COPIED)
+        responses_sql = text(
+            "INSERT INTO survey_responses (id, survey_id, receipt_hash, answers, survey_version, submitted_at, "
+            f"updated_at) SELECT p.rid, :survey, {receipt}, g.answers, :version, p.at, p.at "
+            "FROM growth_picks p JOIN growth_pool g ON g.k = p.k WHERE p.rid BETWEEN :lo AND :hi ORDER BY p.rid")
+        items_sql = text(
+            f"INSERT INTO input_items (commission_id, ref, respondent_key, created_at, {copied}, about, hidden) "
+            f"SELECT :commission, '{inputs.SURVEY_ANSWER}:' || p.rid || ':' || i.question_ref, "
+            f"'survey-response:' || p.rid, p.at, {', '.join('i.' + c for c in ITEM_COPIED)}, i.about, i.hidden "
+            "FROM growth_picks p JOIN growth_pool_items i ON i.k = p.k WHERE p.rid BETWEEN :lo AND :hi "
+            "ORDER BY p.rid, i.n")
+        with engine.connect() as conn:
+            if not postgres:
+                raw = conn.connection.driver_connection
+                raw.create_function("growth_sha256", 1, lambda s: hashlib.sha256(s.encode()).hexdigest(),
+                                    deterministic=True)
+                cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+                conn.exec_driver_sql("PRAGMA cache_size=-1000000")  # 1 GB while building; put back below
+                conn.commit()
+            try:
+                with conn.begin():
+                    conn.execute(self.picks_t.delete())
+                    for at in range(0, new, BATCH):
+                        conn.execute(insert(self.picks_t), picks(at, min(at + BATCH, new)))
+                for lo in range(first_id, first_id + new, BATCH):
+                    bounds = {"lo": lo, "hi": min(lo + BATCH, first_id + new) - 1}
+                    with conn.begin():
+                        conn.execute(responses_sql, {"survey": self.survey_id, "version": self.survey.version,
+                                                     **bounds})
+                        conn.execute(items_sql, {"commission": self.commission_id, **bounds})
+            finally:
+                if not postgres:
+                    conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+                    conn.commit()
+        self.count = to
+        if postgres:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("ANALYZE"))
         else:
-            with self.store.engine.begin() as conn:
+            with engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
         return time.perf_counter() - t0
 
@@ -341,7 +412,10 @@ def report(runs: list[dict], database: str) -> str:
 
 
 @contextlib.contextmanager
-def database(postgres: bool):
+def database(postgres: bool, keep: Path | None = None):
+    if keep is not None:  # a file that outlives the run, to profile a page against (--db)
+        yield f"sqlite:///{keep}"
+        return
     if not postgres:
         with tempfile.TemporaryDirectory(prefix="engage-growth-") as tmp:
             yield f"sqlite:///{tmp}/growth.sqlite3"
@@ -366,6 +440,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--quick", action="store_true", help="1k and 5k responses: a smoke run")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--db", type=Path, help="build into this new SQLite file and keep it (for profiling)")
+    parser.add_argument("--build-only", action="store_true", help="build the sizes, time nothing")
     parser.add_argument("--csv-child", nargs=2, metavar=("URL", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -378,12 +454,14 @@ def main() -> None:
     facts = {**machine_facts(), "load_average_before": os.getloadavg(),
              "command": "python bench/growth.py " + " ".join(sys.argv[1:])}
     runs = []
-    with database(args.postgres) as url:
+    with database(args.postgres, args.db) as url:
         g = Growth(url)
         try:
             for size in sizes:
                 build = g.grow(size)
-                print(f"built {size:,} responses in {build:.0f} s; measuring", file=sys.stderr, flush=True)
+                print(f"built {size:,} responses in {build:.0f} s", file=sys.stderr, flush=True)
+                if args.build_only:
+                    continue
                 run = {"build_s": round(build, 1), **measure(g, size, 3 if size < 1_000_000 else 1,
                                                             size <= args.evaluation_max)}
                 run["load_average"] = os.getloadavg()
@@ -392,7 +470,8 @@ def main() -> None:
                 _write(args, facts, runs)  # after every size: a run stopped at 1M keeps what it measured
         finally:
             g.store.engine.dispose()
-    print(_write(args, facts, runs))
+    if not args.build_only:
+        print(_write(args, facts, runs))
 
 
 def _write(args, facts: dict, runs: list[dict]) -> str:

@@ -14,10 +14,12 @@ Listed answers (residents' own words) come one by one in the order the responses
 from __future__ import annotations
 
 import json
+from array import array
+from collections import Counter
 from typing import Any, Iterable, Protocol, Sequence
 
-from sqlalchemy import LargeBinary, and_, case, cast, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import LargeBinary, Text, case, cast, func, literal, select
+from sqlalchemy.orm import Session
 
 from .models import SurveyAnswer, SurveyResponse
 
@@ -95,10 +97,16 @@ class StoredAnswers:
 
     def listed(self, question_id: str, limit: int | None = None) -> list[Any]:
         a = SurveyAnswer
+        r = SurveyResponse
+        # Read in the responses' own order (the index on survey_id, submitted_at, id) and look
+        # each one's answer up by primary key, so the first ``limit`` cost ``limit`` probes: the
+        # join the other way round sorted every answer to the question first (0.2 s at 100k).
+        # ``survey_id`` in the join and the order is what lets SQLite's planner see that.
         rows = self.session.scalars(
-            select(_text(self.session, a.value)).join(SurveyResponse, SurveyResponse.id == a.response_id)
-            .where(a.survey_id == self.survey_id, a.question_id == question_id)
-            .order_by(SurveyResponse.submitted_at, SurveyResponse.id).limit(limit))
+            select(_text(self.session, a.value)).select_from(r)
+            .join(a, (a.survey_id == r.survey_id) & (a.question_id == question_id) & (a.response_id == r.id))
+            .where(r.survey_id == self.survey_id)
+            .order_by(r.survey_id, r.submitted_at, r.id).limit(limit))
         return [_load(v) for v in rows]
 
     def listed_count(self, question_id: str) -> tuple[int, int]:
@@ -108,27 +116,69 @@ class StoredAnswers:
             .where(a.survey_id == self.survey_id, a.question_id == question_id)).one()
         return int(answered), int(given)
 
+    def _ids(self, column):
+        """The response ids of a group, as one text (``group_concat`` / ``string_agg``)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return func.string_agg(cast(column, Text), ",")
+        return func.group_concat(column, ",")
+
     def segmented(self, by: str, question_ids: Sequence[str]):
-        seg = aliased(SurveyAnswer)
-        joined = and_(seg.survey_id == self.survey_id, seg.question_id == by)
-        respondents = self.session.execute(
-            select(_text(self.session, seg.value), func.count(), func.min(SurveyResponse.id).label("first"))
-            .select_from(SurveyResponse).outerjoin(seg, and_(joined, seg.response_id == SurveyResponse.id))
-            .where(SurveyResponse.survey_id == self.survey_id).group_by(seg.value).order_by("first"))
-        people = _merge((MISSING_KEY if v is None else _load(v), n) for v, n, _ in respondents)
+        """Respondents per answer to ``by``, and every question's answers per segment.
+
+        Not a join: joining each of a survey's answers to its respondent's answer to ``by`` is
+        one index probe an answer (over 3 s for 100k responses of ten questions on SQLite, plus
+        sorting every joined row to group it). Instead each respondent's segment is read once
+        into a table by response id (a byte each), and each question's answers come grouped by
+        value with their response ids, so a group is split by segment with a lookup per id in
+        C (``Counter`` over ``map``). The same counts as the join, exactly (tests compare it
+        with ``ListedAnswers``); the (segment, answer, n) rows come in no order that matters,
+        because segmentation only sums them."""
+        a = SurveyAnswer
+        mine = SurveyResponse.survey_id == self.survey_id
+        lo, total = self.session.execute(select(func.min(SurveyResponse.id), func.count()).where(mine)).one()
+        lo = lo or 0
+        # respondents per segment alone (representativeness) need no response ids
+        ids = self._ids(a.response_id - lo) if question_ids else literal("")
+        segments = self.session.execute(
+            select(_text(self.session, a.value), ids, func.count(),
+                   func.min(a.response_id).label("first"))
+            .where(a.survey_id == self.survey_id, a.question_id == by).group_by(a.value).order_by("first")).all()
+        hi = self.session.scalar(select(func.max(SurveyResponse.id)).where(mine)) or lo
+        keys: dict[str, int] = {}
+        values: list[Any] = [MISSING_KEY]  # code 0: no answer to ``by``
+        firsts: dict[int, int] = {}
+        people_n: dict[int, int] = {}
+        loaded = [(_load(v), ids, n, first) for v, ids, n, first in segments]
+        size = hi - lo + 1 if question_ids else 0
+        lookup: Any = bytearray(size) if len(loaded) < 255 else array("I", bytes(4 * size))
+        for value, ids, n, first in loaded:
+            code = keys.setdefault(_key(value), len(values))
+            if code == len(values):
+                values.append(value)
+                firsts[code] = first
+            people_n[code] = people_n.get(code, 0) + n
+            if question_ids:
+                for i in map(int, ids.split(",")):
+                    lookup[i] = code
+        missing = total - sum(people_n.values())
+        if missing:
+            firsts[0] = self.session.scalar(
+                select(SurveyResponse.id).where(mine, ~select(a.response_id).where(
+                    a.survey_id == self.survey_id, a.question_id == by, a.response_id == SurveyResponse.id).exists())
+                .order_by(SurveyResponse.id).limit(1))
+            people_n[0] = missing
+        people = [(values[code], people_n[code]) for code in sorted(firsts, key=firsts.__getitem__)]
         out: dict[str, list[tuple[Any, Any, int]]] = {}
         if question_ids:
-            a = SurveyAnswer
             rows = self.session.execute(
-                select(a.question_id, _text(self.session, seg.value).label("segment"),
-                       _text(self.session, a.value).label("answer"), func.count(),
+                select(a.question_id, _text(self.session, a.value), self._ids(a.response_id - lo),
                        func.min(a.response_id).label("first"))
-                .select_from(a).outerjoin(seg, and_(joined, seg.response_id == a.response_id))
                 .where(a.survey_id == self.survey_id, a.question_id.in_(list(question_ids)))
-                .group_by(a.question_id, seg.value, a.value).order_by(a.question_id, "first"))
-            for qid, segment, value, n, _ in rows:
-                out.setdefault(qid, []).append((MISSING_KEY if segment is None else _load(segment),
-                                                _load(value), n))
+                .group_by(a.question_id, a.value).order_by(a.question_id, "first"))
+            for qid, value, ids, _ in rows:
+                answer = _load(value)
+                split = Counter(map(lookup.__getitem__, map(int, ids.split(","))))
+                out.setdefault(qid, []).extend((values[code], answer, n) for code, n in split.items())
         return _unmissing(people), {q: _unmissing3(rows) for q, rows in out.items()}
 
 

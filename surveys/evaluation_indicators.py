@@ -17,17 +17,17 @@ because it reads surveys and live polls; the journey-side indicators are
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
-from sqlalchemy import Float, and_, case, cast, func, literal, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Float, and_, cast, func, literal, select, union_all
+from sqlalchemy.orm import Session
 
 from commissioning_steps import indicators as journey_indicators
 from commissioning_steps import journey
 from commissioning_steps.commissions import Commission
 from commissioning_steps.indicators import Indicator, percent_text, plural, share
 
+from . import answer_counts
 from . import representativeness as rep
 from . import templates, you_said_we_did
 from .models import DRAFT, CollectorObservation, CollectorSurvey, Survey, SurveyAnswer, SurveyResponse
@@ -138,22 +138,20 @@ def template_share(session: Session, commission: Commission, key: str, label: st
     """The share of respondents to a template's question whose answer counts as yes, overall and
     by respondent group (one GROUP BY)."""
     template, question, positive = TEMPLATE_QUESTIONS[key]
-    answer, group = SurveyAnswer, aliased(SurveyAnswer)
-    # Answers are JSON text: a positive answer is its JSON string (the template's are plain ASCII,
-    # written alike by every database).
-    yes_values = [json.dumps(p) for p in positive]
-    rows = session.execute(
-        select(group.value, func.count(), func.coalesce(func.sum(case((answer.value.in_(yes_values), 1), else_=0)), 0))
-        .select_from(answer)
-        .outerjoin(group, and_(group.survey_id == answer.survey_id, group.question_id == GROUP_QUESTION,
-                               group.response_id == answer.response_id))
-        .where(answer.survey_id.in_(_template_surveys(commission, template)), _answers(question, answer))
-        .group_by(group.value)).all()
+    # Each answer's respondent group, counted as the results page segments (``answer_counts``:
+    # one grouped read of each question and a lookup by response id, not a join probing every
+    # answer's respondent). A JSON null is no answer; the template's positive answers are plain
+    # strings.
+    rows: list[tuple[Any, int, int]] = []
+    for sid in session.scalars(_template_surveys(commission, template).order_by(Survey.id)):
+        _, segmented = answer_counts.StoredAnswers(session, sid).segmented(GROUP_QUESTION, [question])
+        for group, value, n in segmented.get(question, []):
+            if value is not None:
+                rows.append((None if group is answer_counts.MISSING else group, n, n if value in positive else 0))
     total = sum(n for _, n, _ in rows)
     yes = sum(int(y) for _, _, y in rows)
     pct = share(yes, total)
-    groups = [(None if g is None else json.loads(g), n, y) for g, n, y in rows]
-    by_group = sorted(((g if isinstance(g, str) and g else NOT_SAID, n, int(y)) for g, n, y in groups),
+    by_group = sorted(((g if isinstance(g, str) and g else NOT_SAID, n, int(y)) for g, n, y in rows),
                       key=lambda r: r[0])
     merged: dict[str, list[int]] = {}
     for g, n, y in by_group:

@@ -61,15 +61,57 @@ def csv_rows(
         for q in columns
     ]
     yield [safe_cell(cell) for cell in (*FIXED_COLUMNS, *header)]
+    cells = [_ColumnCells(q) for q in columns]
     for number, response in enumerate(responses, start=1):
         answers = response.get("answers") or {}
         row = [
-            str(number),
-            _when(response.get("submitted_at")),
-            _plain(response.get("survey_version")),
+            safe_cell(str(number)),
+            safe_cell(_when(response.get("submitted_at"))),
+            safe_cell(_plain(response.get("survey_version"))),
         ]
-        row.extend(format_answer(q, answers.get(q.get("id"))) for q in columns)
-        yield [safe_cell(cell) for cell in row]
+        row.extend([column.cell(answers.get(column.id)) for column in cells])
+        yield row
+
+
+class _ColumnCells:
+    """One column's cells, ``safe_cell(format_answer(question, value))``, remembered for the
+    answers that repeat (choices, ratings, numbers: a survey's columns hold few distinct values
+    over thousands of rows), so a million-row export formats each of those once. At most
+    ``CACHED`` a column, so the export's memory stays constant whatever residents typed."""
+
+    CACHED = 512
+
+    def __init__(self, question: Mapping[str, Any]) -> None:
+        self.question, self.id = question, question.get("id")
+        self.export = get_type(question.get("type")).export_cell
+        self.known: dict[Any, str] = {}
+
+    def cell(self, value: Any) -> str:
+        key = _cache_key(value)
+        if key is None:
+            return safe_cell(self.export(self.question, value))
+        cell = self.known.get(key)
+        if cell is None:
+            cell = safe_cell(self.export(self.question, value))
+            if len(self.known) < self.CACHED:
+                self.known[key] = cell
+        return cell
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_TEXTS = frozenset({str})
+
+
+def _cache_key(value: Any) -> Any:
+    """A key equal only for answers that format alike: the type is part of it (``1``, ``1.0``
+    and ``True`` are equal in Python, not in a cell); a list of texts (choices, a ranking)
+    becomes a tuple; anything else is not remembered (``None``)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return (kind, value)
+    if kind is list and {*map(type, value)} <= _TEXTS:
+        return (list, *value)
+    return None
 
 
 def stored_rows(session: Session, survey) -> Iterator[list[str]]:
@@ -99,9 +141,11 @@ def safe_cell(cell: str) -> str:
     space is what counts, compared after NFKC folding. Text no UTF-8 file can hold (an
     unpaired surrogate from old data) is replaced rather than failing the whole download.
     """
-    if not cell.isascii():
+    if cell.isascii():  # the same test without NFKC, which leaves ASCII as it is
+        head = cell.lstrip(" ")[:1]
+    else:
         cell = cell.encode("utf-8", "replace").decode("utf-8")
-    head = unicodedata.normalize("NFKC", cell.lstrip(" \u00a0\u3000")[:1]) if cell else ""
+        head = unicodedata.normalize("NFKC", cell.lstrip(" \u00a0\u3000")[:1]) if cell else ""
     starts_like_formula = head in _FORMULA_STARTS or (cell[:1] in ("\t", "\r"))
     if starts_like_formula and not _PLAIN_NUMBER.match(cell):
         return "'" + cell

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from . import answer_counts, branching, representativeness
-from .question_types import chart, get_type, tally
+from .question_types import chart, get_type, tally, tally_groups
 
 NOT_ANSWERED = "Not answered"
 
@@ -53,10 +53,16 @@ def representation_question(questions: Sequence[dict], group_names: Iterable[str
     return None
 
 
-def _question_figures(q: dict, answers: list[Any], search: str | None) -> dict[str, Any]:
-    figures = tally(q, answers)
+def _question_figures(q: dict, answers: list[Any] | None, search: str | None,
+                      groups: answer_counts.Groups | None = None) -> dict[str, Any]:
+    """One question's figures from its answers one by one (``answers``, residents' own words),
+    or from ``(value, n)`` groups of equal answers as SQL counted them (``groups``)."""
+    if groups is not None:
+        figures, answered = tally_groups(q, groups), sum(n for _, n in groups)
+    else:
+        figures, answered = tally(q, answers), len(answers)
     qtype = get_type(q["type"])
-    out = {"id": q["id"], "text": q["text"], "type": q["type"], "answered": len(answers),
+    out = {"id": q["id"], "text": q["text"], "type": q["type"], "answered": answered,
            "measure": qtype.result_measure, "measure_label": qtype.result_measure_label,
            "counts": figures.get("counts", {}), "percentages": figures.get("percentages", {}),
            "chart": chart(q, figures)}
@@ -92,9 +98,9 @@ def _segment(q: dict, by: dict, people: answer_counts.Groups,
     out = []
     for option in [*by.get("options", []), NOT_ANSWERED]:
         respondents = sum(n for value, n in people if _segment_of(value) == option)
-        answers = answer_counts.expand((v, n) for s, v, n in rows if _segment_of(s) == option)
-        figures = tally(q, answers)
-        out.append({"segment": option, "respondents": respondents, "answered": len(answers),
+        groups = [(v, n) for s, v, n in rows if _segment_of(s) == option]
+        figures = tally_groups(q, groups)
+        out.append({"segment": option, "respondents": respondents, "answered": sum(n for _, n in groups),
                     "counts": figures.get("counts", {}), "percentages": figures.get("percentages", {}),
                     "mean": figures.get("mean")})
     return out
@@ -135,9 +141,10 @@ def survey_results(survey, responses: Sequence[Any] | answer_counts.Answers, pop
             # Only the words shown are read; how many there are is counted in SQL.
             figures = _question_figures(q, source.listed(q["id"], limit=list_limit), None)
             figures["answered"], figures["texts_total"] = source.listed_count(q["id"])
+        elif qtype.lists_answers:
+            figures = _question_figures(q, source.listed(q["id"]), search)
         else:
-            answers = source.listed(q["id"]) if qtype.lists_answers else answer_counts.expand(counted.get(q["id"], []))
-            figures = _question_figures(q, answers, search)
+            figures = _question_figures(q, None, search, groups=counted.get(q["id"], []))
         if list_limit is not None:
             _limit_lists(figures, list_limit)
         if by_question is not None and q is not by_question and not qtype.lists_answers:

@@ -106,5 +106,10 @@ def tally(definition: Mapping[str, Any], values: Iterable[Any]) -> dict[str, Any
     return get_type(definition.get("type")).tally(definition, values)
 
 
+def tally_groups(definition: Mapping[str, Any], groups: Iterable[tuple[Any, int]]) -> dict[str, Any]:
+    """``tally`` over ``(value, n)`` groups of equal answers (what SQL counted)."""
+    return get_type(definition.get("type")).tally_groups(definition, groups)
+
+
 def chart(definition: Mapping[str, Any], result: Mapping[str, Any]) -> list[dict[str, Any]]:
     return get_type(definition.get("type")).chart(definition, result)

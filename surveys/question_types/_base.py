@@ -11,6 +11,7 @@ a stored definition can be normalised again after any later change to the defaul
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
@@ -137,6 +138,16 @@ class QuestionType(ABC):
     @abstractmethod
     def tally(self, definition: Mapping[str, Any], values: Iterable[Any]) -> dict[str, Any]:
         """Counts, total and percentages (plus the type's own figures) over cleaned answers."""
+
+    def tally_groups(self, definition: Mapping[str, Any], groups: Iterable[tuple[Any, int]]) -> dict[str, Any]:
+        """``tally`` over ``(value, n)`` groups, as if each value had been given ``n`` times:
+        what the results read when the database has counted equal answers (``answer_counts``).
+
+        The same figures as ``tally(definition, expand(groups))``, always; the types whose tally
+        loops over every answer count each group once instead, so a results page over 100,000
+        responses costs the number of distinct answers, not the number of responses
+        (tests/unit/surveys/test_tally_groups.py compares both on random answers)."""
+        return self.tally(definition, expand(groups))
 
     def chart(
         self, definition: Mapping[str, Any], tally: Mapping[str, Any]
@@ -392,6 +403,50 @@ def leader_sentence(rows: Iterable[Mapping[str, Any]], lead: str, unit: tuple[st
 def answered(values: Iterable[Any]) -> list[Any]:
     """Answers given to a tally, minus ``None`` placeholders for people who skipped the question."""
     return [v for v in values if v is not None]
+
+
+def expand(groups: Iterable[tuple[Any, int]]) -> list[Any]:
+    """The answers one by one again from ``(value, n)`` groups."""
+    values: list[Any] = []
+    for value, n in groups:
+        values.extend([value] * n)
+    return values
+
+
+def answered_groups(groups: Iterable[tuple[Any, int]]) -> list[tuple[Any, int]]:
+    """``answered`` for groups: the groups of ``None`` placeholders left out."""
+    return [(v, n) for v, n in groups if v is not None and n]
+
+
+def weighted_mean(groups: Iterable[tuple[Any, int]]) -> float | None:
+    """``mean`` of the expanded values, to the last bit: ``math.fsum`` is the correctly rounded
+    exact sum, and so is the exact rational sum of value × n rounded once."""
+    total, count = Fraction(0), 0
+    for value, n in groups:
+        total += Fraction(value) * n
+        count += n
+    if not count:
+        return None
+    return round(float(total) / count, 2)
+
+
+def weighted_median(groups: Iterable[tuple[Any, int]]) -> Any:
+    """``statistics.median`` of the expanded values (the same element, or the same mean of two)."""
+    ordered = sorted(((v, n) for v, n in groups if n), key=lambda g: g[0])  # stable, as sorted() is
+    count = sum(n for _, n in ordered)
+    if not count:
+        return None
+
+    def at(index: int) -> Any:
+        for value, n in ordered:
+            if index < n:
+                return value
+            index -= n
+        raise IndexError(index)  # pragma: no cover
+
+    if count % 2:
+        return at(count // 2)
+    return (at(count // 2 - 1) + at(count // 2)) / 2
 
 
 def is_empty(value: Any) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from surveys.question_types._base import QuestionType, answered, percentages
+from surveys.question_types._base import QuestionType, answered, answered_groups, percentages
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 50
@@ -82,6 +82,20 @@ def option_tally(keys: Sequence[Any], values: Iterable[Any], key_of=None) -> dic
     }
 
 
+def option_tally_groups(keys: Sequence[Any], groups: Iterable[tuple[Any, int]], key_of=None) -> dict[str, Any]:
+    """``option_tally`` over ``(value, n)`` groups: each group counted once, ``n`` times over."""
+    counts = {key: 0 for key in keys}
+    unmatched = total = 0
+    for value, n in answered_groups(groups):
+        total += n
+        key = key_of(value) if key_of else value
+        if key in counts:
+            counts[key] += n
+        else:
+            unmatched += n
+    return {"counts": counts, "total": total, "percentages": percentages(counts, total), "unmatched": unmatched}
+
+
 class OneOfOptions(QuestionType):
     """A type whose answer is one of the definition's ``options``."""
 
@@ -100,3 +114,6 @@ class OneOfOptions(QuestionType):
 
     def tally(self, definition, values):
         return option_tally(self.options(definition), values)
+
+    def tally_groups(self, definition, groups):
+        return option_tally_groups(self.options(definition), groups)

@@ -8,8 +8,8 @@ agree/disagree shares because residents read them more easily than a mean.
 
 from __future__ import annotations
 
-from surveys.question_types._base import answered, mean
-from surveys.question_types._options import OneOfOptions, option_tally
+from surveys.question_types._base import answered, answered_groups, mean, weighted_mean
+from surveys.question_types._options import OneOfOptions, option_tally, option_tally_groups
 
 OPTIONS = (
     "Strongly agree",
@@ -49,19 +49,30 @@ class Agreement(OneOfOptions):
         given = answered(values)
         result = option_tally(OPTIONS, given)
         result["mean"] = mean([SCORES[v] for v in given if v in SCORES])
-        total = result["total"]
-        counts = result["counts"]
-        result["agree_percent"] = (
-            round(100.0 * (counts[OPTIONS[0]] + counts[OPTIONS[1]]) / total, 1) if total else 0.0
-        )
-        result["disagree_percent"] = (
-            round(100.0 * (counts[OPTIONS[3]] + counts[OPTIONS[4]]) / total, 1) if total else 0.0
-        )
-        return result
+        return _leaning(result)
+
+    def tally_groups(self, definition, groups):
+        given = answered_groups(groups)
+        result = option_tally_groups(OPTIONS, given)
+        result["mean"] = weighted_mean((SCORES[v], n) for v, n in given if v in SCORES)
+        return _leaning(result)
 
     # -- surveys: forms, exports, results --------------------------------------------------
 
     field_renderer = "radios"
+
+
+def _leaning(result):
+    """How many agree and disagree, as percentages of those who answered."""
+    total = result["total"]
+    counts = result["counts"]
+    result["agree_percent"] = (
+        round(100.0 * (counts[OPTIONS[0]] + counts[OPTIONS[1]]) / total, 1) if total else 0.0
+    )
+    result["disagree_percent"] = (
+        round(100.0 * (counts[OPTIONS[3]] + counts[OPTIONS[4]]) / total, 1) if total else 0.0
+    )
+    return result
 
 
 TYPE = Agreement()

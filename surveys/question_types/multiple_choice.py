@@ -14,11 +14,12 @@ from surveys.question_types._base import (
     BOTH,
     QuestionType,
     answered,
+    answered_groups,
     definition_bool,
     leader_sentence,
     percentages,
 )
-from surveys.question_types._options import match_option, normalise_options, option_tally
+from surveys.question_types._options import match_option, normalise_options, option_tally, option_tally_groups
 
 
 class MultipleChoice(QuestionType):
@@ -100,6 +101,27 @@ class MultipleChoice(QuestionType):
             "counts": counts,
             "total": len(given),
             "percentages": percentages(counts, len(given)),
+            "choices": sum(counts.values()),
+            "unmatched": unmatched,
+        }
+
+    def tally_groups(self, definition, groups):
+        options = list(definition["options"])
+        if not definition.get("multiple", True):
+            return option_tally_groups(options, groups)
+        counts = {option: 0 for option in options}
+        unmatched = total = 0
+        for answer, n in answered_groups(groups):
+            total += n
+            for option in answer:
+                if option in counts:
+                    counts[option] += n
+                else:
+                    unmatched += n
+        return {
+            "counts": counts,
+            "total": total,
+            "percentages": percentages(counts, total),
             "choices": sum(counts.values()),
             "unmatched": unmatched,
         }

@@ -15,11 +15,14 @@ from surveys.question_types._base import (
     NUMBER_LIMIT,
     QuestionType,
     answered,
+    answered_groups,
     definition_number,
     fmt_number,
     mean,
     parse_number,
     percentages,
+    weighted_mean,
+    weighted_median,
 )
 
 MAX_BUCKETS = 10
@@ -82,6 +85,32 @@ class Number(QuestionType):
             "median": statistics.median(given) if given else None,
             "min": min(given) if given else None,
             "max": max(given) if given else None,
+        }
+
+    def tally_groups(self, definition, groups):
+        given = answered_groups(groups)
+        values = [v for v, _ in given]
+        total = sum(n for _, n in given)
+        low = definition.get("min", min(values) if values else None)
+        high = definition.get("max", max(values) if values else None)
+        counts: dict[str, int] = {}
+        buckets: list[dict] = []
+        if low is not None and high is not None:
+            buckets = make_buckets(low, high, whole=_all_whole([low, high, *values]))
+            counts = {b["label"]: 0 for b in buckets}
+            lows = [b["low"] for b in buckets]
+            for value, n in given:
+                index = min(max(bisect.bisect_right(lows, value) - 1, 0), len(buckets) - 1)
+                counts[buckets[index]["label"]] += n
+        return {
+            "counts": counts,
+            "total": total,
+            "percentages": percentages(counts, total),
+            "buckets": buckets,
+            "mean": weighted_mean(given),
+            "median": weighted_median(given),
+            "min": min(values) if values else None,
+            "max": max(values) if values else None,
         }
 
     # -- surveys: forms, exports, results --------------------------------------------------

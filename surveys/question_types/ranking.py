@@ -9,7 +9,7 @@ divisive favourite can score the same points.
 
 from __future__ import annotations
 
-from surveys.question_types._base import BOTH, QuestionType, answered, leader_sentence, percentages
+from surveys.question_types._base import BOTH, QuestionType, answered, answered_groups, leader_sentence, percentages
 from surveys.question_types._options import match_option, normalise_options
 
 
@@ -40,25 +40,31 @@ class Ranking(QuestionType):
         return order
 
     def tally(self, definition, values):
+        return self.tally_groups(definition, [(ballot, 1) for ballot in answered(values)])
+
+    def tally_groups(self, definition, groups):
+        """Points, first choices and mean positions, each distinct ballot counted once, ``n``
+        times over (a survey's ballots are few orders repeated many times)."""
         options = list(definition["options"])
         k = len(options)
         points = {option: 0 for option in options}
         first = {option: 0 for option in options}
         position_sums = {option: 0 for option in options}
         position_counts = {option: 0 for option in options}
-        ballots = answered(values)
-        for ballot in ballots:
+        ballots = 0
+        for ballot, n in answered_groups(groups):
+            ballots += n
             for position, option in enumerate(ballot):
                 if option not in points:
                     continue
-                points[option] += k - 1 - position
-                position_sums[option] += position + 1
-                position_counts[option] += 1
+                points[option] += (k - 1 - position) * n
+                position_sums[option] += (position + 1) * n
+                position_counts[option] += n
             if ballot and ballot[0] in first:
-                first[ballot[0]] += 1
+                first[ballot[0]] += n
         return {
             "counts": points,
-            "total": len(ballots),
+            "total": ballots,
             "percentages": percentages(points, sum(points.values())),
             "first_choice": first,
             "mean_position": {

@@ -13,12 +13,15 @@ from surveys.question_types._base import (
     BOTH,
     QuestionType,
     answered,
+    answered_groups,
     definition_label,
     definition_number,
     mean,
+    weighted_mean,
+    weighted_median,
     parse_whole_number,
 )
-from surveys.question_types._options import option_tally
+from surveys.question_types._options import option_tally, option_tally_groups
 
 SCALE_FLOOR = 0
 SCALE_CEILING = 10
@@ -65,6 +68,15 @@ class Rating(QuestionType):
         on_scale = [v for v in given if v in result["counts"]]
         result["mean"] = mean(on_scale)
         result["median"] = statistics.median(on_scale) if on_scale else None
+        return result
+
+    def tally_groups(self, definition, groups):
+        points = range(definition["min"], definition["max"] + 1)
+        given = answered_groups(groups)
+        result = option_tally_groups(list(points), given)
+        on_scale = [(v, n) for v, n in given if v in result["counts"]]
+        result["mean"] = weighted_mean(on_scale)
+        result["median"] = weighted_median(on_scale)
         return result
 
     def label_for(self, definition, key):

@@ -7,13 +7,14 @@ per question is enough everywhere (storage, branching, exports). The tally group
 
 from __future__ import annotations
 
-from surveys.question_types._base import definition_bool
+from surveys.question_types._base import answered_groups, definition_bool
 from surveys.question_types._options import (
     OPTION_MAX,
     OneOfOptions,
     match_option,
     normalise_options,
     option_tally,
+    option_tally_groups,
 )
 
 OTHER = "Other"
@@ -60,6 +61,16 @@ class SingleChoice(OneOfOptions):
             return OTHER
 
         result = option_tally(options + [OTHER], values, key_of)
+        result["other_texts"] = other_texts
+        return result
+
+    def tally_groups(self, definition, groups):
+        options = list(definition["options"])
+        if not definition.get("other"):
+            return option_tally_groups(options, groups)
+        groups = answered_groups(groups)
+        other_texts = [v for v, n in groups if v not in options for _ in range(n)]
+        result = option_tally_groups(options + [OTHER], groups, lambda v: v if v in options else OTHER)
         result["other_texts"] = other_texts
         return result
 
