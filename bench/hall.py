@@ -36,6 +36,9 @@ answered). Figures, each beside the ceiling's:
   emit until every phone still connected holds a tally with a total of at least k;
 - server memory: the peak RSS of the server process and its children, from /proc every 0.2 s
   (gunicorn's master and its worker, for both servers; shared pages count twice, alike);
+- server CPU (user + system of the server's processes) per joined phone while the phones join,
+  and per acknowledged vote while they vote (broadcasts included): on a shared machine these
+  move far less than the wall-clock figures;
 - after the close: votes acknowledged and not stored (Engage: read from its SQLite file; the
   ceiling: its in-memory receipts), which must be 0, and how many phones' last tally equals the
   stored counts.
