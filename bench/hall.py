@@ -37,6 +37,9 @@ answered). Figures, each beside the ceiling's:
   emit until every phone still connected holds a tally with a total of at least k;
 - server memory: the peak RSS of the server process and its children, from /proc every 0.2 s
   (gunicorn's master and its worker, for both servers; shared pages count twice, alike);
+- server CPU (user + system of the server's processes) per joined phone while the phones join,
+  and per acknowledged vote while they vote (broadcasts included): on a shared machine these
+  move far less than the wall-clock figures;
 - after the close: votes acknowledged and not stored (Engage: read from its SQLite file; the
   ceiling: its in-memory receipts), which must be 0, and how many phones' last tally equals the
   stored counts.
@@ -700,16 +703,20 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
         crowd = Phones(server.bases, poll.code, poll.question_id, phones, transport, processes, limits, Path(logs))
         raw: dict = {}
         try:
+            cpu_start = sampler.cpu_seconds()
             raw["joined"] = crowd.expect("joined", phones / join_rate + join_timeout + 30)
             cpu_before = sampler.cpu_seconds()
+            # CPU seconds, unlike wall-clock figures, hardly move with what else the machine runs
+            figures["server_cpu_seconds_joining"] = round(cpu_before - cpu_start, 2)
             wall_before = time.monotonic()
             start_at = time.time() * 1000 + 300
             joined = sum(r["joined"] for r in raw["joined"])
             crowd.send([{"cmd": "vote", "startAt": start_at, "rate": rate, "slot": i, "slots": len(crowd.procs)}
                         for i in range(len(crowd.procs))])
             raw["voted"] = crowd.expect("voted", joined / rate + ack_timeout + 30)
-            figures["server_cpu_cores_voting"] = round((sampler.cpu_seconds() - cpu_before)
-                                                       / max(1e-9, time.monotonic() - wall_before), 2)
+            cpu_voting = sampler.cpu_seconds() - cpu_before
+            figures["server_cpu_seconds_voting"] = round(cpu_voting, 2)
+            figures["server_cpu_cores_voting"] = round(cpu_voting / max(1e-9, time.monotonic() - wall_before), 2)
             accepted = sum(1 for r in raw["voted"] for v in r["votes"] if v["ok"])
             crowd.send({"cmd": "settle", "total": accepted})
             raw["settled"] = crowd.expect("settled", settle_timeout + 30)
@@ -925,7 +932,18 @@ def poll_ratios(engage: dict, ceiling: dict) -> dict:
         "last_phone_p50": ratio(engage.get("last_phone_p50_ms"), ceiling.get("last_phone_p50_ms"), 1),
         "last_phone_p99": ratio(engage.get("last_phone_p99_ms"), ceiling.get("last_phone_p99_ms"), 1),
         "memory_peak": ratio(engage.get("memory_peak_mb"), ceiling.get("memory_peak_mb"), 1),
+        "cpu_per_join": ratio(_per(engage, "server_cpu_seconds_joining", "joined"),
+                              _per(ceiling, "server_cpu_seconds_joining", "joined"), 1),
+        "cpu_per_vote": ratio(_per(engage, "server_cpu_seconds_voting", "votes_acknowledged"),
+                              _per(ceiling, "server_cpu_seconds_voting", "votes_acknowledged"), 1),
     }
+
+
+def _per(figures: dict, cpu: str, count: str) -> float | None:
+    """Server CPU milliseconds per joined phone or per acknowledged vote (broadcasts included)."""
+    if figures.get(cpu) is None or not figures.get(count):
+        return None
+    return round(1000 * figures[cpu] / figures[count], 2)
 
 
 def targets(engage: dict, ceiling: dict) -> list[tuple[str, bool | None, str]]:
@@ -1077,6 +1095,21 @@ def markdown(results: dict) -> str:
         for scenario, kind, found in logged:
             lines.append(f"- {kind}'s log at {scenario['phones']:,} phones, {scenario['rate']:g}/s: "
                          + ", ".join(f"{n} × `{name}`" for name, n in sorted(found.items())))
+        lines += ["", "Server CPU (the server's processes, user + system) per joined phone while the phones join, "
+                      "and per acknowledged vote while they vote, broadcasts included: on a shared machine these "
+                      "move far less than the wall-clock figures.", "",
+                  "| phones, votes/s offered | server | CPU per join | CPU per vote |", "|---|---|---:|---:|"]
+        for scenario in results["polls"]:
+            for kind in ("engage", "ceiling"):
+                if kind in scenario:
+                    f = scenario[kind]
+                    lines.append(f"| {f['phones']:,}, {f['rate_offered']:g} | {kind} "
+                                 f"| {fmt(_per(f, 'server_cpu_seconds_joining', 'joined'), ' ms')} "
+                                 f"| {fmt(_per(f, 'server_cpu_seconds_voting', 'votes_acknowledged'), ' ms')} |")
+            r = scenario.get("ratios")
+            if r:
+                lines.append(f"| | **Engage ÷ ceiling** | {fmt(r.get('cpu_per_join'), '×')} "
+                             f"| {fmt(r.get('cpu_per_vote'), '×')} |")
         for scenario in results["polls"]:
             if scenario.get("targets"):
                 n = results["settings"].get("server_processes", 1)

@@ -88,6 +88,9 @@ class Config:
     # Survey submissions through the API are committed in groups by one writer task
     # (engage/common/submissions.py); False writes each in its request (a group of one).
     SUBMISSION_WRITER_LOOP = True
+    # A join is answered from the session's view held in memory (engage/realtime/join_views.py);
+    # never with a message queue (several processes), whatever this says.
+    LIVE_JOIN_VIEWS = _flag("LIVE_JOIN_VIEWS", True)
     LIVE_BROADCAST_LOOP = True  # False in handler tests, which drive the broadcaster (and vote writer) by hand
     # The activity feed (/activity): a commission's watchers are nudged at most this often, in seconds.
     ACTIVITY_NUDGE_INTERVAL = 1.0

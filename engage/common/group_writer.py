@@ -20,6 +20,7 @@ import logging
 import queue
 from abc import ABC, abstractmethod
 import threading
+import time
 from collections.abc import Callable
 from contextlib import closing
 from typing import Any
@@ -53,9 +54,12 @@ class GroupWriter(ABC):
     noun = "item"
 
     def __init__(self, store: Store, *, max_batch: int, loop: bool = True,
-                 start_task: Callable[[Callable[[], None]], Any] | None = None) -> None:
+                 start_task: Callable[[Callable[[], None]], Any] | None = None, linger: float = 0.0) -> None:
         self.store = store
         self.max_batch = max_batch
+        #: Seconds the task waits, once an item has arrived, for others to join its group (0:
+        #: none). A group has a fixed cost (its reads, its commit) that the items share.
+        self.linger = linger
         self.loop_enabled = loop
         self.start_task = start_task or (lambda fn: threading.Thread(
             target=fn, name=f"{self.noun}-writer", daemon=True).start())
@@ -101,6 +105,8 @@ class GroupWriter(ABC):
             if job is None:
                 return
             jobs = [job]
+            if self.linger > 0 and self.queue.qsize() < self.max_batch:
+                time.sleep(self.linger)  # a greenlet's sleep under gevent, so callers go on queueing
             while len(jobs) < self.max_batch:
                 try:
                     more = self.queue.get_nowait()

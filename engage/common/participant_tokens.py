@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -23,7 +24,14 @@ MAX_TOKEN = 200
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
+    return _serializer_for(current_app.secret_key)
+
+
+@lru_cache(maxsize=8)
+def _serializer_for(secret_key) -> URLSafeSerializer:
+    """One serializer per key (it holds nothing else): making one per token was a tenth of a
+    join's work (its signer and key derivation), with a hall of phones joining at once."""
+    return URLSafeSerializer(secret_key, salt=_SALT)
 
 
 def issue(session_id: int) -> tuple[str, str]:

@@ -25,6 +25,7 @@ from .presenter import PresenterNamespace
 from .resident import ResidentNamespace
 from .transport import NoWebSocketCompression, PollingBodyLimit
 from .busiest_address import BusiestAddressRecorder
+from .join_views import JoinViews
 from .participant_budget import ParticipantBudget
 from .vote_writer import VoteWriter
 
@@ -40,7 +41,10 @@ def init_app(app: Flask) -> None:
     app.extensions["engage.live_votes"] = writer
     busiest = BusiestAddressRecorder(
         store, start_task=socketio.start_background_task if app.config["LIVE_BROADCAST_LOOP"] else None)
-    socketio.on_namespace(ResidentNamespace(broadcaster, writer, ParticipantBudget(app), busiest))
+    # Join views in memory only within one process: with a message queue, other processes
+    # change sessions and store votes without this one hearing of it (``join_views``).
+    views = JoinViews(store.bus, enabled=not app.config["SOCKETIO_MESSAGE_QUEUE"] and app.config["LIVE_JOIN_VIEWS"])
+    socketio.on_namespace(ResidentNamespace(broadcaster, writer, ParticipantBudget(app), busiest, views))
     socketio.on_namespace(PresenterNamespace(broadcaster))
     activity.init_app(app, socketio, store.bus)
     app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])

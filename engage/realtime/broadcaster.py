@@ -84,6 +84,8 @@ class Broadcaster:
         self.coalescer: TallyCoalescer[tuple[int, int]] = TallyCoalescer(interval, clock=clock)
         #: Tallies by seq, shared by every join acknowledgement and broadcast of this app.
         self.tallies = results.TallyCache()
+        #: The tally last read for a broadcast, by question (``latest_tally``).
+        self._latest: dict[int, dict[str, Any]] = {}
         self.connected = ConnectedParticipants()
         self._watchers: dict[str, int] = {}  # presenter sid -> session id
         self._presence_dirty: set[int] = set()
@@ -212,12 +214,32 @@ class Broadcaster:
     def _results(self, db, live: LiveSession, question_id: int) -> list[tuple[str, str, str, dict]]:
         """(namespace, room, event, payload) for a question's results, following the hiding rule."""
         shown = views.results_for(db, live, db.get(LiveQuestion, question_id), tallies=self.tallies)
+        if shown[views.STAFF]["tally"] is not None:
+            self.note_tally(question_id, shown[views.STAFF]["tally"])
         messages = []
         for namespace, room_of, audience in _AUDIENCES:
             for event in ("tally", "entries"):
                 if shown[audience][event] is not None:
                     messages.append((namespace, room_of(live.id), event, shown[audience][event]))
         return messages
+
+    def note_tally(self, question_id: int, tally: dict[str, Any]) -> None:
+        """Remember ``tally`` as the question's latest unless one with a higher ``seq`` is held
+        (an equal one replaces it: the question's definition may have changed)."""
+        with self._lock:
+            held = self._latest.get(question_id)
+            if held is None or tally["seq"] >= held["seq"]:
+                self._latest[question_id] = tally
+                if len(self._latest) > 1_000:
+                    self._latest.pop(next(iter(self._latest)))
+
+    def latest_tally(self, question_id: int) -> dict[str, Any] | None:
+        """The tally this process last read for a broadcast of the question, or ``None``.
+
+        It was recorded before it was emitted, so a phone that entered the room before reading
+        it gets every later broadcast: a join can answer with it instead of reading the votes."""
+        with self._lock:
+            return self._latest.get(question_id)
 
     def _emit_results(self, session_id: int, messages: list[tuple[str, str, str, dict]]) -> None:
         for namespace, to, event, payload in messages:

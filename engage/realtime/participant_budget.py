@@ -53,10 +53,17 @@ class ParticipantBudget:
         self._key = hashlib.blake2b(app.secret_key.encode() if isinstance(app.secret_key, str) else app.secret_key,
                                     digest_size=32, person=b"engage-joins").digest()
         self._busiest: dict[int, int] = {}  # this process's view of what the database holds
+        self._digests: dict[str, str] = {}  # address -> its keyed digest (a venue's phones share one)
         self._lock = threading.Lock()
 
     def _counter(self, session_id: int, address: str | None) -> str:
-        digest = hashlib.blake2b(_network(address or "unknown").encode(), key=self._key, digest_size=16).hexdigest()
+        address = address or "unknown"
+        digest = self._digests.get(address)
+        if digest is None:  # parsing the address and hashing it was most of a join's budget check
+            digest = hashlib.blake2b(_network(address).encode(), key=self._key, digest_size=16).hexdigest()
+            if len(self._digests) >= 10_000:
+                self._digests.clear()
+            self._digests[address] = digest
         return f"{self.prefix}/live-participants/{session_id}/{digest}"
 
     def admit(self, session_id: int, address: str | None) -> int | None:

@@ -16,7 +16,8 @@ from flask_socketio import join_room, leave_room
 
 from commissioning_steps.errors import DomainError
 from surveys.live import results, sessions, views, voting
-from surveys.live.errors import UnknownSession
+from surveys.live.errors import SessionEnded, UnknownSession
+from surveys.live.models import LiveQuestion, LiveSession
 from engage.common.token_bucket import TokenBucket
 
 from .. import rate_limits
@@ -26,6 +27,7 @@ from .broadcaster import LIVE, Broadcaster, room
 from . import participant_budget
 from .busiest_address import BusiestAddressRecorder
 from .handling import EventError, EventNamespace, event, load
+from .join_views import JoinView, JoinViews
 from .participant_budget import ParticipantBudget
 from .schemas import AskIn, JoinIn, UpvoteIn, VoteIn, WithdrawIn
 from .vote_writer import VoteWriter
@@ -46,8 +48,9 @@ class ResidentNamespace(EventNamespace):
     light_events = True  # a vote is an event: no URL matching or cookie session per event
 
     def __init__(self, broadcaster: Broadcaster, writer: VoteWriter, budget: ParticipantBudget,
-                 busiest: BusiestAddressRecorder) -> None:
+                 busiest: BusiestAddressRecorder, join_views: JoinViews | None = None) -> None:
         super().__init__(LIVE)
+        self.views = join_views or JoinViews(None, enabled=False)
         self.broadcaster = broadcaster
         self.writer = writer
         self.budget = budget
@@ -89,40 +92,69 @@ class ResidentNamespace(EventNamespace):
     def on_join(self, data):
         self._limit(("sid", request.sid))
         data = load(_JOIN, data)
-        db = db_session()
         try:
-            live = sessions.find_joinable(db, data["code"])
+            view = self.views.find(data["code"], self._read_session)
         except UnknownSession:
             # Counted only once the code is known to be wrong: a correct code is never refused.
             if not rate_limits.wrong_join_code():
                 raise EventError("rate_limited", rate_limits.TOO_MANY_WRONG_CODES) from None
             raise
-        participant = tokens.participant_of(data.get("participant"), live.id)
+        if view.ended:
+            raise SessionEnded(sessions.ENDED_MESSAGE)
+        session_id = view.session_id
+        participant = tokens.participant_of(data.get("participant"), session_id)
         token = data.get("participant") if participant else None
         new = participant is None
         if new:
-            made = self.budget.admit(live.id, request.remote_addr)
+            made = self.budget.admit(session_id, request.remote_addr)
             if made is None:
                 raise EventError("too_many_participants", participant_budget.TOO_MANY)
-            if self.budget.is_new_busiest(live.id, made):
-                self.busiest.note(live.id, made)
-            token, participant = tokens.issue(live.id)
+            if self.budget.is_new_busiest(session_id, made):
+                self.busiest.note(session_id, made)
+            token, participant = tokens.issue(session_id)
         with self._lock:
             previous = self._joined.get(request.sid)
-            self._joined[request.sid] = Joined(live.id, participant)
-        if previous is not None and previous.session_id != live.id:
+        if previous is not None and previous.session_id != session_id:
             leave_room(room(previous.session_id))
-        join_room(room(live.id))
-        self.broadcaster.joined(request.sid, live.id, participant)
-
-        current = sessions.current_question(live)
-        ack = {"ok": True, "participant": token, **views.snapshot(db, live, views.ROOM, tallies=self.broadcaster.tallies),
-               "your_vote": None, "your_upvotes": []}
-        if current is not None and not new:  # a participant made just now has sent nothing
-            ack["your_vote"] = results.vote_of(db, current, participant)
-            if current.kind.asks:
-                ack["your_upvotes"] = results.upvoted_by(db, current, participant)
+        try:
+            join_room(room(session_id))
+        except KeyError:  # the phone went away while its join waited its turn
+            raise EventError("not_connected", "This connection has closed: connect again") from None
+        with self._lock:
+            self._joined[request.sid] = Joined(session_id, participant)
+        self.broadcaster.joined(request.sid, session_id, participant)
+        ack = {"ok": True, "participant": token, "session": view.session, "question": view.question,
+               **self._results(view), "your_vote": None, "your_upvotes": []}
+        if view.question_id is not None and not new:  # a participant made just now has sent nothing
+            db = db_session()
+            current = db.get(LiveQuestion, view.question_id)
+            if current is not None:
+                ack["your_vote"] = results.vote_of(db, current, participant)
+                if view.asks:
+                    ack["your_upvotes"] = results.upvoted_by(db, current, participant)
         return ack
+
+    @staticmethod
+    def _read_session(code: str):
+        return sessions.find_by_code(db_session(), code)
+
+    def _results(self, view: JoinView) -> dict:
+        """The room's ``tally`` and ``entries`` of the current question, as ``views.snapshot``
+        gives them: the tally this process last broadcast when it has one (``join_views``),
+        else read from the database (lists of entries always are)."""
+        if not view.room_sees:
+            return {"tally": None, "entries": None}
+        if not view.listed and self.views.enabled:
+            tally = self.broadcaster.latest_tally(view.question_id)
+            if tally is not None:
+                return {"tally": tally, "entries": None}
+        db = db_session()
+        live = db.get(LiveSession, view.session_id)
+        shown = views.results_for(db, live, db.get(LiveQuestion, view.question_id), (views.ROOM,),
+                                  tallies=self.broadcaster.tallies)[views.ROOM]
+        if shown["tally"] is not None and self.views.enabled:
+            self.broadcaster.note_tally(view.question_id, shown["tally"])
+        return shown
 
     @event
     def on_vote(self, data):

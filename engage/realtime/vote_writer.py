@@ -40,14 +40,20 @@ __all__ = ["MAX_BATCH", "SUBMIT_TIMEOUT", "VoteWriter", "WriteFailed"]
 
 #: Votes stored in one transaction at most; what queues meanwhile waits for the next batch.
 MAX_BATCH = 500
+#: Seconds the writer waits after a vote arrives for the hall's others to join its batch.
+#: Measured (``cast_votes`` on SQLite, CPU time): a batch costs about 5 ms whatever its size
+#: (locking the question, reading the session, the receipts and earlier votes, the commit) and
+#: each vote about 0.2 ms more; at 500 votes a second with no wait, batches of three or four
+#: made the writer alone nearly a core. 20 ms makes them ten or more, at 20 ms on each ack.
+LINGER = 0.02
 
 
 class VoteWriter(GroupWriter):
     noun = "vote"
 
     def __init__(self, store: Store, *, start_task: Callable[[Callable[[], None]], Any] | None = None,
-                 loop: bool = True, max_batch: int = MAX_BATCH) -> None:
-        super().__init__(store, max_batch=max_batch, loop=loop, start_task=start_task)
+                 loop: bool = True, max_batch: int = MAX_BATCH, linger: float = LINGER) -> None:
+        super().__init__(store, max_batch=max_batch, loop=loop, start_task=start_task, linger=linger)
 
     @property
     def votes(self) -> int:

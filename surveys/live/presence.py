@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from commissioning_steps.db import transactional, utcnow
@@ -48,8 +48,10 @@ def sync(session: Session, process: str, present: Mapping[int, Iterable[str]],
                 tuple_(LivePresence.session_id, LivePresence.participant).in_(chunk)))
     if stored - gone:
         session.execute(update(LivePresence).where(LivePresence.process == process).values(seen_at=now))
-    session.add_all(LivePresence(process=process, session_id=sid, participant=participant, seen_at=now)
-                    for sid, participant in sorted(new))
+    if new:  # one executemany, not an ORM object per phone (a hall joins hundreds a second)
+        session.execute(insert(LivePresence.__table__), [
+            {"process": process, "session_id": sid, "participant": participant, "seen_at": now}
+            for sid, participant in sorted(new)])
     session.execute(delete(LivePresence).where(LivePresence.seen_at < now - PURGE_AFTER))
     session.flush()
     return {sid for sid, _ in gone | new}
