@@ -208,6 +208,17 @@ def _checked(submission: Submission, surveys: dict[int, Survey]) -> tuple[Survey
     return survey, clean_answers(survey, submission.answers)
 
 
+def _replayed(seen: dict[str, SurveyResponse], hashed: str | None, cleaned: dict[str, Any], secret: bytes,
+              survey: Survey, key: str | None) -> Submitted | None:
+    """The first response's result for a key stored before, or None for a key not seen."""
+    if hashed is None or hashed not in seen:
+        return None
+    first = seen[hashed]
+    if first.answers != cleaned:
+        raise _reused_key()
+    return Submitted(first.id, receipt_for_key(secret, survey.id, key), False, first.survey_version)
+
+
 def _reused_key() -> Invalid:
     # A replay gets the same result only for the same answers: a key reused with other
     # answers (a second client, a script) must not be handed someone else's receipt.
@@ -230,12 +241,9 @@ def _submit_together(session: Session, submissions: list[Submission], surveys: d
             survey, cleaned = _checked(submission, surveys)
             key = submission.submission_key
             hashed = key_hash(survey.id, key) if key else None
-            if hashed is not None and hashed in seen:
-                first = seen[hashed]
-                if first.answers != cleaned:
-                    raise _reused_key()
-                results[index] = Submitted(first.id, receipt_for_key(secret, survey.id, key), False,
-                                           first.survey_version)
+            replayed = _replayed(seen, hashed, cleaned, secret, survey, key)
+            if replayed is not None:
+                results[index] = replayed
                 continue
             if hashed is not None and hashed in pending:
                 earlier = pending[hashed]
@@ -287,11 +295,9 @@ def _submit_one(session: Session, submission: Submission, surveys: dict[int, Sur
     survey, cleaned = _checked(submission, surveys)
     key = submission.submission_key
     hashed = key_hash(survey.id, key) if key else None
-    if hashed is not None and hashed in seen:
-        first = seen[hashed]
-        if first.answers != cleaned:
-            raise _reused_key()
-        return Submitted(first.id, receipt_for_key(secret, survey.id, key), False, first.survey_version)
+    replayed = _replayed(seen, hashed, cleaned, secret, survey, key)
+    if replayed is not None:
+        return replayed
     receipt = receipt_for_key(secret, survey.id, key) if key else new_receipt()
     now = utcnow()
     row = {"survey_id": survey.id, "receipt_hash": _digest(receipt), "submission_key": hashed, "answers": cleaned,
