@@ -120,7 +120,12 @@ RECURRING_JOBS = (
 
 
 def _build(app: Flask, kind: type[BaseScheduler]) -> BaseScheduler:
-    engine = app.extensions["engage.db"].engine
+    # The job store writes as the app's write sessions do (on SQLite: through the process's write
+    # gate, BEGIN IMMEDIATE). A plain transaction would wait for SQLite's lock in its busy handler,
+    # which sleeps in C: under gevent that stops every greenlet, the writer holding the lock too
+    # if it is waiting for its statement in the thread pool, so the scheduler's own UPDATE timed
+    # out ("database is locked") and the exception ended the scheduler's thread for good.
+    engine = app.extensions["engage.db"].engine.execution_options(engage_write=True)
     built = kind(jobstores={"default": SQLAlchemyJobStore(engine=engine)}, timezone="UTC")
     for job in RECURRING_JOBS:
         seconds = app.config[job.seconds] if isinstance(job.seconds, str) else job.seconds

@@ -79,3 +79,28 @@ def test_the_webhook_job_is_declared_and_idempotent(app, monkeypatch):
     assert declared.seconds == "WEBHOOK_JOB_SECONDS" and app.config["WEBHOOK_JOB_SECONDS"] == 5
     assert jobs.deliver_webhooks() == {}
     assert jobs.deliver_webhooks() == {}
+
+
+def test_the_job_store_writes_through_the_write_gate(database_url):
+    """Under gevent a job-store write outside the gate waited in SQLite's busy handler, stopping
+    every greenlet (the lock's holder too) until it failed and ended the scheduler's thread."""
+    from sqlalchemy import event
+
+    app = create_app({"DATABASE_URL": database_url})
+    engine = app.extensions["engage.db"].engine
+    if engine.dialect.name != "sqlite":
+        return  # the gate is SQLite's; PostgreSQL has row locks
+    writes: list[tuple[str, bool]] = []
+
+    def seen(conn, _cursor, statement, *_args):
+        if "apscheduler_jobs" in statement and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append((statement.split()[0], conn.connection.dbapi_connection._engage_gate is not None))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        started = jobs.start(app)
+        started.modify_job("deliver-webhooks", next_run_time=utcnow() + timedelta(hours=1))
+    finally:
+        _stop()
+        event.remove(engine, "before_cursor_execute", seen)
+    assert writes and all(gated for _, gated in writes), writes
