@@ -131,6 +131,8 @@ def _zip_kind(data: bytes) -> str | None:
                     return "odt"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
+    # zipfile raises NotImplementedError for a compression method it cannot read: not a
+    # document we accept, like any other archive it cannot open.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError):
         return None
     return None

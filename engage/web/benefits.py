@@ -16,11 +16,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from commissioning_steps import access, benefits, commissions, decisions, staff
-from commissioning_steps.errors import Conflict, Invalid, NotFound
+from commissioning_steps.errors import Conflict, Invalid
 from commissioning_steps.db import utcnow
 from surveys import evaluation_report
 
 from ..extensions import db_session
+from .commission_rows import in_commission
 from .you_said_we_did import date_items, date_parts, read_date
 
 bp = Blueprint("benefits", __name__, url_prefix="/commissions/<int:commission_id>/benefits")
@@ -45,13 +46,7 @@ def _commission(commission_id: int, action: str = access.READ) -> commissions.Co
 
 
 def _benefit(commission: commissions.Commission, benefit_id: int) -> benefits.Benefit:
-    try:
-        benefit = benefits.get_benefit(db_session(), benefit_id)
-    except NotFound:
-        abort(404)
-    if benefit.commission_id != commission.id:
-        abort(404)
-    return benefit
+    return in_commission(commission, benefits.get_benefit, benefit_id)
 
 
 def _profile(commission, benefit_id: int) -> dict:

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from commissioning_steps import access, decisions, inputs, journey, themes
 from commissioning_steps.commissions import ACTIVE, COMPLETE, Commission
-from commissioning_steps.errors import Conflict, Invalid, NotFound
+from commissioning_steps.errors import Conflict, Invalid
 from surveys import you_said_we_did
 from surveys.live import sessions
 from surveys.live.errors import UnknownSession
@@ -27,6 +27,7 @@ from surveys.live.join_codes import normalise_code
 
 from ..common import you_said_we_did as shared
 from ..extensions import db_session
+from .commission_rows import in_commission
 
 bp = Blueprint("you_said_we_did", __name__)
 STAFF = "/commissions/<int:commission_id>"
@@ -54,23 +55,11 @@ def _can_write(commission: Commission) -> bool:
 
 
 def _theme(commission: Commission, theme_id: int) -> themes.Theme:
-    try:
-        theme = themes.get_theme(db_session(), theme_id)
-    except NotFound:
-        abort(404)
-    if theme.commission_id != commission.id:
-        abort(404)
-    return theme
+    return in_commission(commission, themes.get_theme, theme_id)
 
 
 def _decision(commission: Commission, decision_id: int) -> decisions.Decision:
-    try:
-        decision = decisions.get_decision(db_session(), decision_id)
-    except NotFound:
-        abort(404)
-    if decision.commission_id != commission.id:
-        abort(404)
-    return decision
+    return in_commission(commission, decisions.get_decision, decision_id)
 
 
 def _int(value) -> int | None:
