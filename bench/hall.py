@@ -62,7 +62,11 @@ address (``bench/residents.mjs``; Engage limits submissions per client address a
 proxy headers), against Engage and against ``bench/bare_flask.py`` (one Flask view that inserts
 the same JSON into SQLite in WAL mode with ``synchronous=FULL`` and commits), served by gunicorn
 with one gthread worker of 64 threads: its best setting, since a plain ``sqlite3`` commit under
-gevent would stop the whole process for every ``fsync``. ``--postgres`` repeats both on throwaway PostgreSQL databases.
+gevent would stop the whole process for every ``fsync``. Both servers are up at once and take
+turns, ``--survey-rounds`` (3) times, Engage first in odd rounds and the bare view first in even
+ones; the ratios reported are the medians of the rounds' ratios (with their range), since the
+load on a shared machine moves within a minute. ``--postgres`` repeats it all on throwaway
+PostgreSQL databases.
 
 Markdown tables go to stdout, every figure to ``bench/results/hall.json``. Only 127.0.0.0/8 is
 contacted. The exit status is 1 if any acknowledged vote or response was not stored.
@@ -79,6 +83,7 @@ import queue
 import shutil
 import signal
 import socket
+import statistics
 import sqlite3
 import subprocess
 import sys
@@ -863,16 +868,21 @@ def survey_figures(server: str, database: str, result: dict, stored: int, memory
             "memory_peak_mb": round(memory.peak / 2**20, 1), "client_cpu_cores": result["client_cpu_cores"]}
 
 
-def run_surveys(database: str, residents: int, concurrency: int, threads: int) -> list[dict]:
-    """Engage, then the bare view, on ``database`` (sqlite or postgresql)."""
-    rows = []
+def run_surveys(database: str, residents: int, concurrency: int, threads: int, rounds: int = 1) -> list[list[dict]]:
+    """Engage and the bare view on ``database`` (sqlite or postgresql), both up at once, in
+    ``rounds`` alternating runs (Engage first in even rounds, the bare view first in odd ones):
+    on a shared machine the load moves from one minute to the next, so one run of each can
+    compare a quiet Engage with a busy bare view or the other way round. Returns
+    ``[engage, bare]`` figures for each round."""
     warmup = concurrency
     with contextlib.ExitStack() as stack:
-        url = None
+        engage_url = bare_url = None
         if database == "postgresql":
-            url, _ = stack.enter_context(postgres_database("engage_bench_hall"))
-        server = stack.enter_context(engage_server(threads, url))
-        base = server.base
+            engage_url, _ = stack.enter_context(postgres_database("engage_bench_hall"))
+            bare_url, _ = stack.enter_context(postgres_database("engage_bench_bare"))
+        engage = stack.enter_context(engage_server(threads, engage_url))
+        bare = stack.enter_context(bare_server(bare_url, threads))
+        base = engage.base
         token = requests.post(base + "/api/v1/auth/token", timeout=30,
                               json={"email": "commissioner@example.org", "password": PASSWORD}).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
@@ -885,33 +895,50 @@ def run_surveys(database: str, residents: int, concurrency: int, threads: int) -
             raise HarnessError(f"creating the survey: {made.status_code} {made.text[:500]}")
         survey_id = made.json()["id"]
         requests.post(f"{base}/api/v1/surveys/{survey_id}/open", headers=headers, timeout=30).raise_for_status()
-        path = f"/api/v1/surveys/{survey_id}/responses"
-        run_residents(base, path, warmup, concurrency, block=11)  # first requests load code and caches
-        sampler = TreeSampler(server.pid)
-        sampler.start()
-        try:
-            result = run_residents(base, path, residents, concurrency, block=10)
-        finally:
-            sampler.stop()
-        stored = query(server.database_url, "SELECT count(*) FROM survey_responses WHERE survey_id = ?",
-                       (survey_id,))[0][0] - warmup
-        rows.append(survey_figures("engage", database, result, stored, sampler))
-    with contextlib.ExitStack() as stack:
-        url = None
-        if database == "postgresql":
-            url, _ = stack.enter_context(postgres_database("engage_bench_bare"))
-        server = stack.enter_context(bare_server(url, threads))
-        path = "/api/v1/surveys/1/responses"
-        run_residents(server.base, path, warmup, concurrency, block=11)
-        sampler = TreeSampler(server.pid)
-        sampler.start()
-        try:
-            result = run_residents(server.base, path, residents, concurrency, block=10)
-        finally:
-            sampler.stop()
-        stored = requests.get(server.base + "/bench/count", timeout=30).json()["count"] - warmup
-        rows.append(survey_figures("bare", database, result, stored, sampler))
-    return rows
+        paths = {"engage": f"/api/v1/surveys/{survey_id}/responses", "bare": "/api/v1/surveys/1/responses"}
+        servers = {"engage": engage, "bare": bare}
+
+        def stored(kind: str) -> int:
+            if kind == "engage":
+                return query(engage.database_url, "SELECT count(*) FROM survey_responses WHERE survey_id = ?",
+                             (survey_id,))[0][0]
+            return requests.get(bare.base + "/bench/count", timeout=30).json()["count"]
+
+        for kind in ("engage", "bare"):  # first requests load code and caches
+            run_residents(servers[kind].base, paths[kind], warmup, concurrency, block=11)
+        results = []
+        for n in range(rounds):
+            figures = {}
+            # each round's residents come from addresses of their own (127.<20 + round>.x.y), so
+            # no round is refused by the per-address limits the one before used up
+            for kind in (("engage", "bare") if n % 2 == 0 else ("bare", "engage")):
+                before = stored(kind)
+                sampler = TreeSampler(servers[kind].pid)
+                sampler.start()
+                try:
+                    result = run_residents(servers[kind].base, paths[kind], residents, concurrency, block=20 + n)
+                finally:
+                    sampler.stop()
+                figures[kind] = survey_figures(kind, database, result, stored(kind) - before, sampler)
+                figures[kind]["round"] = n + 1
+            results.append([figures["engage"], figures["bare"]])
+    return results
+
+
+def survey_ratios(engage: dict, bare: dict) -> dict:
+    return {"responses_per_second": ratio(engage["responses_per_second"], bare["responses_per_second"]),
+            "p50": ratio(engage["p50_ms"], bare["p50_ms"], 1), "p99": ratio(engage["p99_ms"], bare["p99_ms"], 1),
+            "memory_peak": ratio(engage["memory_peak_mb"], bare["memory_peak_mb"], 1)}
+
+
+def median_ratios(rounds: list[dict]) -> dict:
+    """Each ratio's median over the rounds (and its lowest and highest, ``*_range``)."""
+    out: dict = {}
+    for key in rounds[0]:
+        values = sorted(r[key] for r in rounds if r[key] is not None)
+        out[key] = statistics.median(values) if values else None
+        out[f"{key}_range"] = [values[0], values[-1]] if values else None
+    return out
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -1124,17 +1151,26 @@ def markdown(results: dict) -> str:
                   "| database | server | responses | responses/s | p50 | p99 | errors | acked / stored / acked not stored "
                   "| server memory (peak RSS) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
         for group in results["surveys"]:
+            by_round: dict[int, list[dict]] = {}
             for f in group["rows"]:
-                bad = {k: v for k, v in f["statuses"].items() if not k.startswith("2")}
-                errors = sum(bad.values()) + sum(f["errors"].values())
-                name = "Engage (`engage.serve`)" if f["server"] == "engage" else "bare Flask view (`bench/bare_flask.py`)"
-                lines.append(f"| {f['database']} | {name} | {f['responses']:,} | {f['responses_per_second']} "
-                             f"| {fmt_ms(f['p50_ms'])} | {fmt_ms(f['p99_ms'])} | {errors} "
-                             f"| {f['acknowledged']} / {f['stored']} / {f['acknowledged_not_stored']} "
-                             f"| {f['memory_peak_mb']} MB |")
+                by_round.setdefault(f.get("round", 1), []).append(f)
+            for (n, pair), r in zip(sorted(by_round.items()), group.get("round_ratios") or [group["ratios"]]):
+                for f in pair:
+                    bad = {k: v for k, v in f["statuses"].items() if not k.startswith("2")}
+                    errors = sum(bad.values()) + sum(f["errors"].values())
+                    name = ("Engage (`engage.serve`)" if f["server"] == "engage"
+                            else "bare Flask view (`bench/bare_flask.py`)")
+                    lines.append(f"| {f['database']} | {name}, round {n} | {f['responses']:,} "
+                                 f"| {f['responses_per_second']} | {fmt_ms(f['p50_ms'])} | {fmt_ms(f['p99_ms'])} "
+                                 f"| {errors} | {f['acknowledged']} / {f['stored']} / {f['acknowledged_not_stored']} "
+                                 f"| {f['memory_peak_mb']} MB |")
+                lines.append(f"| | Engage ÷ bare, round {n} | | {fmt(r['responses_per_second'])} "
+                             f"| {fmt(r['p50'], '×')} | {fmt(r['p99'], '×')} | | | {fmt(r['memory_peak'], '×')} |")
             r = group["ratios"]
-            lines.append(f"| | **Engage ÷ bare** | | {fmt(r['responses_per_second'])} | {fmt(r['p50'], '×')} "
-                         f"| {fmt(r['p99'], '×')} | | | {fmt(r['memory_peak'], '×')} |")
+            span = r.get("responses_per_second_range")
+            lines.append(f"| {group['database']} | **Engage ÷ bare, median of {len(by_round)}** | "
+                         f"| **{fmt(r['responses_per_second'])}**{f' ({fmt(span[0])}–{fmt(span[1])})' if span else ''} "
+                         f"| {fmt(r['p50'], '×')} | **{fmt(r['p99'], '×')}** | | | {fmt(r['memory_peak'], '×')} |")
     return "\n".join(lines)
 
 
@@ -1169,6 +1205,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-surveys", action="store_true")
     parser.add_argument("--residents", type=int, default=2000)
     parser.add_argument("--survey-concurrency", type=int, default=16)
+    parser.add_argument("--survey-rounds", type=int, default=3,
+                        help="alternating runs of Engage and the bare view; the ratios are their medians")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.processes > 1 and not args.redis:
@@ -1183,6 +1221,7 @@ def main(argv: list[str] | None = None) -> int:
                             "join_rate": args.join_rate, "join_timeout_s": args.join_timeout,
                             "ack_timeout_s": args.ack_timeout, "residents": args.residents,
                             "survey_concurrency": args.survey_concurrency, "survey_threads": 64,
+                            "survey_rounds": args.survey_rounds,
                             "server_processes": args.processes,
                             "ceiling_local_tallies": args.ceiling_local_tallies,
                             "redis": None if not args.redis else "throwaway" if args.redis == "throwaway" else "url"},
@@ -1219,12 +1258,10 @@ def main(argv: list[str] | None = None) -> int:
 
                 with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
                     results["machine"]["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
-            rows = run_surveys(database, args.residents, args.survey_concurrency, 64)
-            engage, bare = rows
-            results["surveys"].append({"database": database, "rows": rows, "ratios": {
-                "responses_per_second": ratio(engage["responses_per_second"], bare["responses_per_second"]),
-                "p50": ratio(engage["p50_ms"], bare["p50_ms"], 1), "p99": ratio(engage["p99_ms"], bare["p99_ms"], 1),
-                "memory_peak": ratio(engage["memory_peak_mb"], bare["memory_peak_mb"], 1)}})
+            rounds = run_surveys(database, args.residents, args.survey_concurrency, 64, args.survey_rounds)
+            each = [survey_ratios(engage, bare) for engage, bare in rounds]
+            results["surveys"].append({"database": database, "rows": [f for pair in rounds for f in pair],
+                                       "round_ratios": each, "ratios": median_ratios(each)})
     results["seconds"] = round(time.monotonic() - started)
     print(markdown(results))
     args.output.parent.mkdir(parents=True, exist_ok=True)

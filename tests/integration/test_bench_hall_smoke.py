@@ -83,8 +83,10 @@ def test_phones_that_cannot_join_are_counted_not_fatal(hall, monkeypatch):
 
 
 def test_survey_submissions_are_all_stored(hall):
-    engage, bare = hall.run_surveys("sqlite", residents=40, concurrency=4, threads=16)
-    for row in (engage, bare):
+    rounds = hall.run_surveys("sqlite", residents=40, concurrency=4, threads=16, rounds=2)
+    assert [[row["server"], row["round"]] for pair in rounds for row in pair] == \
+        [["engage", 1], ["bare", 1], ["engage", 2], ["bare", 2]]
+    for row in (row for pair in rounds for row in pair):
         assert row["statuses"] == {"201": 40} and row["errors"] == {}
         assert row["acknowledged"] == 40 and row["stored"] == 40 and row["acknowledged_not_stored"] == 0
         assert row["p50_ms"] is not None and row["p99_ms"] is not None
