@@ -139,6 +139,9 @@ def index(session: Session, commission_id: int, items: Iterable[NewItem]) -> lis
     return out
 
 
+_INSERT_ITEMS = insert(InputItem.__table__)
+
+
 def add_new(session: Session, commission_id: int, items: Iterable[NewItem]) -> int:
     """Add items whose references are new (a response just stored): one multi-row INSERT, with
     none of ``index``'s look-up of existing rows, for the batch writer of survey submissions.
@@ -150,7 +153,7 @@ def add_new(session: Session, commission_id: int, items: Iterable[NewItem]) -> i
              "created_at": i.created_at or utcnow()}
             for i in items if i.text and i.text.strip()]
     if rows:
-        session.connection().execute(insert(InputItem.__table__), rows)  # Core: no ORM bulk machinery
+        session.connection().execute(_INSERT_ITEMS, rows)  # Core: no ORM bulk machinery
     return len(rows)
 
 

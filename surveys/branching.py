@@ -33,10 +33,12 @@ from surveys.question_types._base import ID_RE, normalise_condition_shape
 from surveys.question_types._options import match_option
 
 __all__ = [
+    "SubmissionRules",
     "clean_submission",
     "condition_holds",
     "flatten",
     "normalise_survey",
+    "submission_rules",
     "validate_rules",
     "visible_questions",
 ]
@@ -47,6 +49,7 @@ DESCRIPTION_MAX = 2000
 
 HIDDEN_MESSAGE = "This question does not apply given your earlier answers"
 UNKNOWN_MESSAGE = "Unknown question"
+ANSWERS_MESSAGE = "Send the answers as a set of question ids and answers"
 
 # Where a question stands while a submission is walked top to bottom.
 _ANSWERED, _UNANSWERED, _HIDDEN, _UNSURE = "answered", "unanswered", "hidden", "unsure"
@@ -304,16 +307,38 @@ def clean_submission(
     resident fixes the real mistake first.
     """
     if not isinstance(answers, Mapping):
-        raise AnswerError({"answers": "Send the answers as a set of question ids and answers"})
-    entries = _entries(normalise_survey(items))
-    states, errors = _walk(entries, answers, invalid_as_unanswered=False, partial=partial)
-    known = {e.question["id"] for e in entries}
-    for key in answers:
-        if key not in known:
-            errors[str(key)] = UNKNOWN_MESSAGE
-    if errors:
-        raise AnswerError(errors)
-    return {qid: value for qid, (state, value) in states.items() if state == _ANSWERED}
+        raise AnswerError({"answers": ANSWERS_MESSAGE})
+    return submission_rules(items).clean(answers, partial)
+
+
+@dataclass(frozen=True)
+class SubmissionRules:
+    """A survey's questions normalised and in page order, to check submissions against.
+
+    Normalising a definition costs about as much as checking one submission with it, so a
+    caller that checks many submissions against one version of a survey prepares the rules
+    once (``submission_rules``) and keeps them as long as it keeps that version."""
+
+    entries: tuple[_Entry, ...]
+    definitions: Mapping[str, dict[str, Any]]
+
+    def clean(self, answers: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
+        """``clean_submission`` with these rules."""
+        if not isinstance(answers, Mapping):
+            raise AnswerError({"answers": ANSWERS_MESSAGE})
+        states, errors = _walk(self.entries, answers, invalid_as_unanswered=False, partial=partial,
+                               definitions=self.definitions)
+        for key in answers:
+            if key not in self.definitions:
+                errors[str(key)] = UNKNOWN_MESSAGE
+        if errors:
+            raise AnswerError(errors)
+        return {qid: value for qid, (state, value) in states.items() if state == _ANSWERED}
+
+
+def submission_rules(items: Sequence[Mapping[str, Any]]) -> SubmissionRules:
+    entries = tuple(_entries(normalise_survey(items)))
+    return SubmissionRules(entries, {e.question["id"]: e.question for e in entries})
 
 
 def _entries(items: Sequence[Mapping[str, Any]]) -> list[_Entry]:
@@ -331,11 +356,12 @@ def _entries(items: Sequence[Mapping[str, Any]]) -> list[_Entry]:
     return entries
 
 
-def _walk(entries, answers, *, invalid_as_unanswered, partial=False):
+def _walk(entries, answers, *, invalid_as_unanswered, partial=False, definitions=None):
     """One pass down the page: each question's state, and any problems found on the way."""
     states: dict[str, tuple[str, Any]] = {}
     errors: dict[str, str] = {}
-    definitions = {e.question["id"]: e.question for e in entries}
+    if definitions is None:
+        definitions = {e.question["id"]: e.question for e in entries}
     for entry in entries:
         question = entry.question
         qid = question["id"]

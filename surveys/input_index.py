@@ -27,18 +27,22 @@ RESPONDENT_GROUP, AREA = "respondent_group", "area"
 
 
 def respondent_key(response: SurveyResponse) -> str:
-    return f"survey-response:{response.id}"
+    return _respondent(response.id)
+
+
+def _respondent(response_id: int) -> str:
+    return f"survey-response:{response_id}"
 
 
 def participant_key(session_id: int, participant: str) -> str:
     return f"live:{session_id}:{participant}"
 
 
-def _about(questions: list[dict[str, Any]], answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _about(questions: list[dict[str, Any]], describes: list[str | None],
+           answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     about: dict[str, Any] = {}
     categories: dict[str, str] = {}
-    for q in questions:
-        category = get_type(q["type"]).describes_respondent(q)
+    for q, category in zip(questions, describes):
         if category and q["id"] in answers:
             about[q["text"]] = answers[q["id"]]
             if isinstance(answers[q["id"]], str):
@@ -46,27 +50,45 @@ def _about(questions: list[dict[str, Any]], answers: dict[str, Any]) -> tuple[di
     return about, categories
 
 
+class ResponseWords:
+    """What one survey's responses put in the inbox. What depends only on the survey (its
+    questions in page order, which describe the respondent, the question that names a
+    population group) is worked out once here, for every response of a group that the
+    submission writer stores together."""
+
+    def __init__(self, survey: Survey, group_names: Iterable[str]) -> None:
+        self.survey = survey
+        self.questions = branching.flatten(survey.definition)
+        self.types = [get_type(q["type"]) for q in self.questions]
+        self.describes = [t.describes_respondent(q) for t, q in zip(self.types, self.questions)]
+        self.names = list(group_names)
+        self.rep = representation_question(self.questions, self.names)
+
+    def items(self, response_id: int, answers: dict[str, Any] | None, submitted_at) -> list[NewItem]:
+        survey = self.survey
+        answers = answers or {}
+        about, categories = _about(self.questions, self.describes, answers)
+        group = None
+        rep = self.rep
+        if rep is not None and isinstance(answers.get(rep["id"]), str):
+            group = group_of(rep, answers[rep["id"]], self.names) or answers[rep["id"]]
+        group = group or categories.get(RESPONDENT_GROUP)
+        respondent = _respondent(response_id)
+        items = []
+        for q, qtype in zip(self.questions, self.types):
+            if q["id"] not in answers:
+                continue
+            for kind, words in qtype.residents_words(q, answers[q["id"]]):
+                items.append(NewItem(
+                    ref=inputs.ref(inputs.SURVEY_ANSWER, response_id, q["id"]), kind=kind, activity_kind="survey",
+                    activity_id=survey.id, activity_title=survey.title, step=survey.step, text=words,
+                    question_ref=q["id"], question_text=q["text"], respondent_key=respondent,
+                    respondent_group=group, area=categories.get(AREA), about=about, created_at=submitted_at))
+        return items
+
+
 def response_items(survey: Survey, response: SurveyResponse, group_names: Iterable[str]) -> list[NewItem]:
-    questions = branching.flatten(survey.definition)
-    answers = response.answers or {}
-    about, categories = _about(questions, answers)
-    names = list(group_names)
-    rep = representation_question(questions, names)
-    group = None
-    if rep is not None and isinstance(answers.get(rep["id"]), str):
-        group = group_of(rep, answers[rep["id"]], names) or answers[rep["id"]]
-    group = group or categories.get(RESPONDENT_GROUP)
-    items = []
-    for q in questions:
-        if q["id"] not in answers:
-            continue
-        for kind, words in get_type(q["type"]).residents_words(q, answers[q["id"]]):
-            items.append(NewItem(
-                ref=inputs.ref(inputs.SURVEY_ANSWER, response.id, q["id"]), kind=kind, activity_kind="survey",
-                activity_id=survey.id, activity_title=survey.title, step=survey.step, text=words,
-                question_ref=q["id"], question_text=q["text"], respondent_key=respondent_key(response),
-                respondent_group=group, area=categories.get(AREA), about=about, created_at=response.submitted_at))
-    return items
+    return ResponseWords(survey, group_names).items(response.id, response.answers, response.submitted_at)
 
 
 def index_response(session: Session, survey: Survey, response: SurveyResponse) -> None:

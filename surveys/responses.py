@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,19 @@ from .models import OPEN, ResponseDraft, Survey, SurveyResponse
 
 RECEIPT_LENGTH = 12  # 29**12 ~ 2**58 codes
 _RESPONSES = SurveyResponse.__table__
+
+# ``submit_many``'s statements, built once: building and keying a statement cost a group of
+# submissions more than the database took to run it.
+_SURVEYS = select(Survey).where(Survey.id.in_(bindparam("ids", expanding=True)))
+_GROUP_NAMES = (select(PopulationGroup.commission_id, PopulationGroup.name)
+                .where(PopulationGroup.commission_id.in_(bindparam("ids", expanding=True)))
+                .order_by(PopulationGroup.position))
+_SEEN_KEYS = select(SurveyResponse).where(SurveyResponse.survey_id.in_(bindparam("ids", expanding=True)),
+                                          SurveyResponse.submission_key.in_(bindparam("keys", expanding=True)))
+_COUNTS = (select(SurveyResponse.survey_id, func.count())
+           .where(SurveyResponse.survey_id.in_(bindparam("ids", expanding=True)))
+           .group_by(SurveyResponse.survey_id))
+_INSERT_RESPONSES = insert(_RESPONSES).returning(_RESPONSES.c.id, _RESPONSES.c.receipt_hash)
 
 
 def _digest(text: str) -> str:
@@ -69,12 +82,18 @@ def normalise_receipt(text: str | None) -> str | None:
     return _format(chars)
 
 
-def clean_answers(survey: Survey, answers: Any) -> dict[str, Any]:
+def clean_answers(survey: Survey, answers: Any, rules: branching.SubmissionRules | None = None) -> dict[str, Any]:
+    """``answers`` checked against the survey as it asks now, or ``Invalid`` naming each problem;
+    ``rules``: the survey's ``submission_rules``, when the caller keeps them for many submissions."""
     try:
-        return branching.clean_submission(survey.definition, answers)
+        return (rules or submission_rules(survey)).clean(answers)
     except AnswerError as exc:
         raise Invalid({f"answers.{k}" if k != "answers" else k: v for k, v in exc.fields.items()},
                       "Some answers need correcting") from exc
+
+
+def submission_rules(survey: Survey) -> branching.SubmissionRules:
+    return branching.submission_rules(survey.definition)
 
 
 def accepts_answers(survey: Survey) -> bool:
@@ -154,20 +173,18 @@ def submit_many(session: Session, submissions: list[Submission], *, secret: byte
     """
     submissions = list(submissions)
     survey_ids = sorted({s.survey_id for s in submissions})
-    surveys = {s.id: s for s in session.scalars(select(Survey).where(Survey.id.in_(survey_ids)))}
+    surveys = {s.id: s for s in session.scalars(_SURVEYS, {"ids": survey_ids})}
     commission_ids = sorted({s.commission_id for s in surveys.values()})
     groups: dict[int, list[str]] = {cid: [] for cid in commission_ids}
-    for commission_id, name in session.execute(
-            select(PopulationGroup.commission_id, PopulationGroup.name)
-            .where(PopulationGroup.commission_id.in_(commission_ids)).order_by(PopulationGroup.position)):
-        groups[commission_id].append(name)
+    if commission_ids:
+        for commission_id, name in session.execute(_GROUP_NAMES, {"ids": commission_ids}):
+            groups[commission_id].append(name)
     hashes = {key_hash(s.survey_id, s.submission_key) for s in submissions if s.submission_key}
     seen: dict[str, SurveyResponse] = {}
-    if hashes:
-        seen = {r.submission_key: r for r in session.scalars(select(SurveyResponse).where(
-            SurveyResponse.survey_id.in_(survey_ids), SurveyResponse.submission_key.in_(sorted(hashes))))}
-    counts = dict(session.execute(select(SurveyResponse.survey_id, func.count()).where(
-        SurveyResponse.survey_id.in_(survey_ids)).group_by(SurveyResponse.survey_id)).all())
+    if hashes and surveys:
+        seen = {r.submission_key: r for r in session.scalars(_SEEN_KEYS, {"ids": survey_ids,
+                                                                          "keys": sorted(hashes)})}
+    counts = dict(session.execute(_COUNTS, {"ids": survey_ids}).all()) if surveys else {}
     try:
         with session.begin_nested():
             results, received = _submit_together(session, submissions, surveys, groups, seen, counts, secret)
@@ -268,15 +285,18 @@ def _submit_together(session: Session, submissions: list[Submission], surveys: d
     # receipt's hash, which is unique: asking SQLite for the ids in order would make
     # SQLAlchemy send the rows one statement each.
     ids = dict((digest, response_id) for response_id, digest in session.connection().execute(
-        insert(_RESPONSES).returning(_RESPONSES.c.id, _RESPONSES.c.receipt_hash), [entry.row for entry in new]))
+        _INSERT_RESPONSES, [entry.row for entry in new]))
     words: dict[int, list] = {}
     received: dict[int, int] = {}
+    indexers: dict[int, input_index.ResponseWords] = {}
     for entry in new:
         response_id = ids[entry.row["receipt_hash"]]
         survey = entry.survey
-        response = SurveyResponse(id=response_id, **entry.row)  # transient: what the inbox needs to index it
+        indexer = indexers.get(survey.id)
+        if indexer is None:
+            indexer = indexers[survey.id] = input_index.ResponseWords(survey, groups.get(survey.commission_id, []))
         words.setdefault(survey.commission_id, []).extend(
-            input_index.response_items(survey, response, groups.get(survey.commission_id, [])))
+            indexer.items(response_id, entry.row["answers"], entry.row["submitted_at"]))
         received[survey.id] = received.get(survey.id, 0) + 1
         results[entry.index] = Submitted(response_id, entry.receipt, True, survey.version)
         for replay in entry.replays:

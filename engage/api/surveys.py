@@ -275,7 +275,8 @@ def submit_response(survey_id: int):
         raise Invalid({"Idempotency-Key": "Send an Idempotency-Key of 1 to 200 characters"})
     # Bad answers are answered at once; whether the survey is open is decided by the writer,
     # under the write lock, so a close that commits first refuses this submission.
-    cleaned = responses.clean_answers(survey, data["answers"]) if responses.accepts_answers(survey) else None
+    cleaned = responses.clean_answers(survey, data["answers"], writer.surveys.rules(survey)) \
+        if responses.accepts_answers(survey) else None
     submission = Submission(survey.id, data["answers"], cleaned, survey.version, key)
     release_session()
     try:

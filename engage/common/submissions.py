@@ -29,7 +29,7 @@ from flask import Flask, current_app
 
 from commissioning_steps.db import Store
 from commissioning_steps.errors import DomainError
-from surveys import responses
+from surveys import branching, responses
 from surveys.responses import Submission, Submitted
 
 from .group_writer import SUBMIT_TIMEOUT, GroupWriter, WriteFailed
@@ -77,26 +77,46 @@ class SubmissionWriter(GroupWriter):
 
 
 class SurveyCache:
-    """The surveys requests check answers against, kept for a second: loading a survey (its
-    definition, as JSON) cost a submission as much as storing it. A stale copy is harmless,
-    because the writer decides again under the write lock: a survey closed meanwhile refuses
-    the submission, a changed one has its answers checked again against the new version, and
-    a deleted one answers 404."""
+    """The surveys requests check answers against, kept for a second with their rules for
+    checking answers (``responses.submission_rules``): loading a survey (its definition, as
+    JSON) cost a submission as much as storing it, and normalising its definition about as
+    much as checking the answers. A stale copy is harmless, because the writer decides again
+    under the write lock: a survey closed meanwhile refuses the submission, a changed one has
+    its answers checked again against the new version, and a deleted one answers 404."""
 
     def __init__(self, seconds: float = SURVEY_CACHE_SECONDS) -> None:
         self.seconds = seconds
-        self._held: dict[int, tuple[float, Any]] = {}
+        self._held: dict[int, _Held] = {}
 
     def get(self, survey_id: int, load: Callable[[int], Any]) -> Any:
         now = time.monotonic()
         held = self._held.get(survey_id)
-        if held is not None and held[0] > now:
-            return held[1]
+        if held is not None and held.expires > now:
+            return held.survey
         survey = load(survey_id)  # raises NotFound, which is not kept
         if len(self._held) > 1000:
-            self._held = {k: v for k, v in self._held.items() if v[0] > now}
-        self._held[survey_id] = (now + self.seconds, survey)
+            self._held = {k: v for k, v in self._held.items() if v.expires > now}
+        self._held[survey_id] = _Held(now + self.seconds, survey)
         return survey
+
+    def rules(self, survey: Any) -> branching.SubmissionRules:
+        """The rules of ``survey`` as this cache holds it, prepared on first use (a draft's
+        definition may not be complete enough to check answers against, and needs none)."""
+        held = self._held.get(survey.id)
+        if held is None or held.survey is not survey:
+            return responses.submission_rules(survey)
+        if held.rules is None:
+            held.rules = responses.submission_rules(survey)
+        return held.rules
+
+
+class _Held:
+    __slots__ = ("expires", "survey", "rules")
+
+    def __init__(self, expires: float, survey: Any) -> None:
+        self.expires = expires
+        self.survey = survey
+        self.rules: branching.SubmissionRules | None = None
 
 
 def init_app(app: Flask, store: Store) -> SubmissionWriter:

@@ -54,15 +54,15 @@ def _events(store, sid) -> list[dict]:
 def test_a_group_is_one_transaction_and_a_bad_submission_fails_alone(writer, store, survey, monkeypatch):
     other = {**FULL, "comments": "Keep the benches"}
     broken = {**FULL, "comments": "the inbox fails on this one"}
-    real = input_index.response_items
+    real = input_index.ResponseWords.items
 
-    def words(survey_, response, groups):
-        if response.answers.get("comments") == broken["comments"]:
+    def words(self, response_id, answers, submitted_at):
+        if answers.get("comments") == broken["comments"]:
             raise RuntimeError("a fault while indexing this response")
-        return real(survey_, response, groups)
+        return real(self, response_id, answers, submitted_at)
 
     # The group's write fails as a whole on this fault; then each is tried alone.
-    monkeypatch.setattr(input_index, "response_items", words)
+    monkeypatch.setattr(input_index.ResponseWords, "items", words)
     group = [
         Submission(survey, FULL),
         Submission(survey, {"park": "Nowhere"}),                     # invalid answers
@@ -187,3 +187,29 @@ def test_the_api_through_the_running_writer_stores_every_acknowledged_submission
     events = _events(store, survey)
     assert sum(e["received"] for e in events) == 24 and events[-1]["responses"] == 24
     assert [e["responses"] for e in events] == [sum(e["received"] for e in events[:n + 1]) for n in range(len(events))]
+
+
+def test_the_survey_cache_prepares_a_held_surveys_rules_once(store, survey):
+    """The endpoint checks every submission of the second against one set of rules: the cache
+    prepares them on first use for the survey it holds, and afresh for any other copy."""
+    cache = submissions.SurveyCache(seconds=60)
+    loads = []
+
+    def load(sid):
+        loads.append(sid)
+        with store.session() as s:
+            return lifecycle.get_survey(s, sid)
+
+    held = cache.get(survey, load)
+    assert cache.get(survey, load) is held and loads == [survey]
+    rules = cache.rules(held)
+    assert cache.rules(held) is rules
+    assert rules.clean(FULL) == submissions.responses.clean_answers(held, FULL)
+    other_copy = load(survey)
+    assert cache.rules(other_copy) is not rules  # not the survey the cache holds: prepared afresh
+
+    expired = submissions.SurveyCache(seconds=0)
+    first = expired.get(survey, load)
+    first_rules = expired.rules(first)
+    again = expired.get(survey, load)  # reloaded: a new copy gets its own rules
+    assert again is not first and expired.rules(again) is not first_rules

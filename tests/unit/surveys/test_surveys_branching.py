@@ -8,6 +8,7 @@ from surveys.branching import (
     clean_submission,
     flatten,
     normalise_survey,
+    submission_rules,
     validate_rules,
     visible_questions,
 )
@@ -465,3 +466,43 @@ def test_a_condition_on_a_wrong_question_reports_only_the_question():
         ]
     )
     assert got == {"questions.0.options": "Give at least two options"}
+
+
+#: One set of rules, prepared once and used for every example below, as the submission
+#: endpoint keeps them for many residents' submissions.
+PREPARED = submission_rules(SURVEY)
+
+
+def _outcome(check):
+    try:
+        return "cleaned", check()
+    except AnswerError as exc:
+        return "refused", exc.fields
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([q["id"] for q in SURVEY] + ["other"]),
+        st.one_of(
+            st.none(),
+            st.sampled_from(["yes", "no", "maybe", "Cooking", "", "x"]),
+            st.integers(0, 90),
+            st.lists(st.sampled_from(["Art", "Cooking", "Sport"]), unique=True, max_size=3),
+        ),
+    ),
+    st.booleans(),
+)
+def test_rules_prepared_once_decide_every_submission_as_checking_afresh_does(answers, partial):
+    assert _outcome(lambda: PREPARED.clean(answers, partial)) == \
+        _outcome(lambda: clean_submission(SURVEY, answers, partial))
+
+
+def test_prepared_rules_are_not_changed_by_what_they_check():
+    before = [dict(entry.question) for entry in PREPARED.entries]
+    answers = {"use": "yes", "activities": ["Cooking"], "cooking_rating": 4}
+    assert PREPARED.clean(answers) == PREPARED.clean(dict(answers))
+    assert [dict(entry.question) for entry in PREPARED.entries] == before
+    with pytest.raises(AnswerError) as refused:
+        PREPARED.clean(["not", "a", "mapping"])
+    assert refused.value.fields == {"answers": "Send the answers as a set of question ids and answers"}
