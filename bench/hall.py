@@ -936,7 +936,7 @@ def median_ratios(rounds: list[dict]) -> dict:
     out: dict = {}
     for key in rounds[0]:
         values = sorted(r[key] for r in rounds if r[key] is not None)
-        out[key] = statistics.median(values) if values else None
+        out[key] = round(statistics.median(values), 2 if key == "responses_per_second" else 1) if values else None
         out[f"{key}_range"] = [values[0], values[-1]] if values else None
     return out
 

@@ -374,9 +374,22 @@ def open_survey(session: Session, survey: Survey) -> Survey:
     return survey
 
 
+def lock_survey(session: Session, survey: Survey) -> None:
+    """Lock the survey's row for this transaction (PostgreSQL; nothing on SQLite) and read it
+    again, since it may have changed while this transaction waited for the lock."""
+    session.execute(select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    session.refresh(survey)
+
+
 @transactional
 def close_survey(session: Session, survey: Survey, actor: StaffUser | None = None) -> evidence.EvidenceEntry:
-    """Close the survey and record its results against the step's practice question."""
+    """Close the survey and record its results against the step's practice question.
+
+    On PostgreSQL the survey's row is locked first: the submission writer holds it shared
+    from reading the survey to committing its group (``responses.submit_many``), so the close
+    waits for a group already under way and counts it, and a group after it sees the survey
+    closed. (SQLite's one writer already puts them one after the other.)"""
+    lock_survey(session, survey)
     if survey.status != OPEN:
         raise Conflict(f"Only an open survey can be closed; this one is {survey.status}")
     commission = session.get(Commission, survey.commission_id)

@@ -38,7 +38,9 @@ _RESPONSES = SurveyResponse.__table__
 
 # ``submit_many``'s statements, built once: building and keying a statement cost a group of
 # submissions more than the database took to run it.
-_SURVEYS = select(Survey).where(Survey.id.in_(bindparam("ids", expanding=True)))
+#: The surveys, held shared until the group commits (PostgreSQL): a close waits for the group
+#: and counts it (``lifecycle.close_survey``).
+_SURVEYS = select(Survey).where(Survey.id.in_(bindparam("ids", expanding=True))).with_for_update(read=True)
 _GROUP_NAMES = (select(PopulationGroup.commission_id, PopulationGroup.name)
                 .where(PopulationGroup.commission_id.in_(bindparam("ids", expanding=True)))
                 .order_by(PopulationGroup.position))
@@ -365,7 +367,7 @@ def find(session: Session, receipt: str | None) -> SurveyResponse:
 
 @transactional
 def change(session: Session, response: SurveyResponse, answers: Any) -> SurveyResponse:
-    survey = session.get(Survey, response.survey_id)
+    survey = session.get(Survey, response.survey_id, with_for_update={"read": True})  # see _SURVEYS
     _require_open(survey)
     response.answers = clean_answers(survey, answers)
     response.survey_version = survey.version
