@@ -1,6 +1,7 @@
 """The inbox's filters and search, and themes: tag, merge, split, delete, quotes, counts."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -11,7 +12,7 @@ from commissioning_steps.errors import Conflict, Invalid
 from commissioning_steps.inputs import Filters
 from commissioning_steps.themes import ThemeItem
 
-from ysd_data import by_ref
+from ysd_data import by_ref, survey_item
 
 
 def refs(page):
@@ -205,3 +206,49 @@ def test_words_a_moderator_hid_cannot_be_picked_as_a_quote(db, commission, owner
         themes.pick_quote(db, theme, items["live-entry:5"].id, owner)
     assert "hid this from the room" in exc.value.fields["item"]
     assert not [e for e in evidence.entries(db, commission.id) if e.kind == "resident_quote"]
+
+
+def test_filter_menus_count_what_counting_every_item_by_hand_counts(db, world, owner, commission, items):
+    """The menus come from one GROUP BY summed per menu; here each menu is counted by hand from
+    every item, over items that split a menu's entries across the others' columns: a question
+    whose text changed (two entries), areas on some items only, two steps, two activities of
+    one kind, and another commission's items that must not count."""
+    other = world.commission(owner, "Libraries", groups=[("Carers", 50), ("Residents", 50)])
+    inputs.index(db, commission.id, [
+        survey_item(6, "q1", "Later buses please", "Carers", 8, step="investigate"),
+        survey_item(7, "q3", "A bench by the stop", None, 8, survey=2),
+        inputs.NewItem(ref=inputs.ref(inputs.SURVEY_ANSWER, 8, "q1"), kind="free_text", activity_kind="survey",
+                       activity_id=1, activity_title="Survey 1", step="initiate", text="Ramps at the door",
+                       question_ref="q1", question_text="Question q1, reworded", respondent_group="Residents",
+                       area="North ward", created_at=datetime(2026, 11, 9)),
+        inputs.NewItem(ref=inputs.ref(inputs.EVIDENCE, 31), kind="resident_quote", activity_kind="evidence",
+                       activity_id=4, activity_title="Evidence log", step="investigate", text="It was cold",
+                       area="East ward", created_at=datetime(2026, 11, 9)),
+        inputs.NewItem(ref=inputs.ref(inputs.EVIDENCE, 32), kind="resident_quote", activity_kind="evidence",
+                       activity_id=4, activity_title="Evidence log", step="investigate", text="No toilets",
+                       area="East ward", respondent_group="Carers", created_at=datetime(2026, 11, 9)),
+    ])
+    inputs.index(db, other.id, [
+        inputs.NewItem(ref=inputs.ref(inputs.EVIDENCE, 33), kind="resident_quote", activity_kind="evidence",
+                       activity_id=4, activity_title="Evidence log", step="initiate", text="Elsewhere",
+                       question_ref="q1", question_text="Question q1", respondent_group="Carers", area="East ward"),
+    ])
+    every = db.scalars(select(inputs.InputItem).where(inputs.InputItem.commission_id == commission.id)).all()
+
+    def by_hand(key, label=lambda k: k):
+        counts = Counter(key(i) for i in every if key(i) is not None)
+        return sorted((k, label(k), n) for k, n in counts.items())
+
+    menus = inputs.facets(db, commission.id)
+    activities = Counter((i.activity_kind, i.activity_id, i.activity_title) for i in every)
+    assert menus["activities"] == [(f"{k}:{n}", f"{inputs.ACTIVITY_LABELS[k]}: {t}", c)
+                                   for (k, n, t), c in sorted(activities.items())]
+    questions = Counter((i.question_ref, i.question_text) for i in every if i.question_ref is not None)
+    assert menus["questions"] == [(r, t, c) for (r, t), c in sorted(questions.items(), key=lambda e: e[0][::-1])]
+    assert menus["groups"] == by_hand(lambda i: i.respondent_group)
+    assert menus["areas"] == by_hand(lambda i: i.area)
+    assert menus["steps"] == by_hand(lambda i: i.step)
+    # what the hand count itself must show, so the comparison above compares something
+    assert ("q1", "Question q1, reworded", 1) in menus["questions"] and ("q1", "Question q1", 6) in menus["questions"]
+    assert menus["areas"] == [("East ward", "East ward", 2), ("North ward", "North ward", 1)]
+    assert sum(n for *_, n in menus["steps"]) == len(every) == 15
