@@ -31,7 +31,7 @@ from . import branching, input_index
 from .errors import AnswerError
 from .events import ResponseChanged, ResponseDeleted, ResponseSubmitted
 from .codes import ALPHABET
-from .models import OPEN, ResponseDraft, Survey, SurveyResponse
+from .models import OPEN, ResponseDraft, Survey, SurveyResponse, SurveyResponseTotal
 
 RECEIPT_LENGTH = 12  # 29**12 ~ 2**58 codes
 _RESPONSES = SurveyResponse.__table__
@@ -46,9 +46,8 @@ _GROUP_NAMES = (select(PopulationGroup.commission_id, PopulationGroup.name)
                 .order_by(PopulationGroup.position))
 _SEEN_KEYS = select(SurveyResponse).where(SurveyResponse.survey_id.in_(bindparam("ids", expanding=True)),
                                           SurveyResponse.submission_key.in_(bindparam("keys", expanding=True)))
-_COUNTS = (select(SurveyResponse.survey_id, func.count())
-           .where(SurveyResponse.survey_id.in_(bindparam("ids", expanding=True)))
-           .group_by(SurveyResponse.survey_id))
+_COUNTS = select(SurveyResponseTotal.survey_id, SurveyResponseTotal.responses).where(
+    SurveyResponseTotal.survey_id.in_(bindparam("ids", expanding=True)))
 _INSERT_RESPONSES = insert(_RESPONSES).returning(_RESPONSES.c.id, _RESPONSES.c.receipt_hash)
 
 

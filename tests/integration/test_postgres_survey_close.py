@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from commissioning_steps import commissions, db, evidence, staff
 from commissioning_steps.errors import Conflict
 from surveys import lifecycle, responses
-from surveys.models import Survey, SurveyResponse
+from surveys.models import Survey, SurveyResponse, SurveyResponseTotal
 
 pytestmark = pytest.mark.integration
 
@@ -94,3 +94,20 @@ def test_a_group_after_the_close_is_refused(store, survey_id):
                         .where(SurveyResponse.survey_id == survey_id)) == 0
         assert [e.payload["responses"] for e in s.scalars(select(evidence.EvidenceEntry)
                 .where(evidence.EvidenceEntry.kind == "survey_result"))][-1] == 0
+
+
+def test_a_surveys_total_is_kept_by_its_statement_triggers(store, survey_id):
+    """PostgreSQL keeps ``survey_response_totals`` with statement-level triggers: a group's
+    one multi-row INSERT adds its rows at once, a DELETE of several takes them off."""
+    with store.session(write=True) as s:
+        results = responses.submit_many(s, [responses.Submission(survey_id, {"again": a}) for a in
+                                            ("yes", "no", "maybe", "yes")], secret=b"totals")
+    assert all(isinstance(r, responses.Submitted) for r in results)
+    with store.session(write=True) as s:
+        for stored in s.scalars(select(SurveyResponse).where(SurveyResponse.survey_id == survey_id).limit(3)):
+            responses.delete(s, stored)
+    with store.session() as s:
+        total = s.scalar(select(SurveyResponseTotal.responses).where(SurveyResponseTotal.survey_id == survey_id))
+        counted = s.scalar(select(func.count()).select_from(SurveyResponse)
+                           .where(SurveyResponse.survey_id == survey_id))
+    assert total == counted == 1

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from commissioning_steps.commissions import Commission
 from commissioning_steps.db import utcnow
+from commissioning_steps.events import StoredEvent
 from commissioning_steps.staff import StaffUser
 from surveys import answer_counts, builder, lifecycle, responses, results, retention
 from surveys.branching import flatten
-from surveys.models import SurveyAnswer, SurveyResponse
+from surveys.models import SurveyAnswer, SurveyResponse, SurveyResponseTotal
 from surveys.question_types import tally
 
 SECRET = b"unit-test-secret"
@@ -196,3 +197,32 @@ def test_segmentation_by_a_question_with_hundreds_of_answers(counted):
     stored = answer_counts.StoredAnswers(session, survey.id)
     listed = answer_counts.ListedAnswers(_rows(session, survey))
     _same_segmentation(stored, listed, "words", ["park", "likes", "rank", "visits", "score"])
+
+
+def _total(session, survey) -> int | None:
+    return session.scalar(select(SurveyResponseTotal.responses).where(SurveyResponseTotal.survey_id == survey.id))
+
+
+def _counted_by_hand(session, survey) -> int:
+    return session.scalar(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey.id))
+
+
+def test_a_surveys_total_follows_every_response_stored_and_deleted(counted, team):
+    """The totals kept by triggers (migration 0020) equal counting the rows, whichever way the
+    responses came and went: one at a time, in a group with a replay, deleted by the resident."""
+    session, survey, commission = counted
+    assert _total(session, survey) == _counted_by_hand(session, survey) == 59  # 60 submitted, 1 deleted
+    group = [responses.Submission(survey.id, {"again": "yes"}, submission_key="k-1"),
+             responses.Submission(survey.id, {"again": "yes"}, submission_key="k-1"),  # a retry: counted once
+             responses.Submission(survey.id, {"again": "no"}),
+             responses.Submission(survey.id, {"park": "Nowhere at all" * 40})]       # refused: not counted
+    results = responses.submit_many(session, group, secret=SECRET)
+    assert [type(r).__name__ for r in results] == ["Submitted", "Submitted", "Submitted", "Invalid"]
+    assert _total(session, survey) == _counted_by_hand(session, survey) == 61
+    for stored in _rows(session, survey)[:3]:
+        responses.delete(session, stored)
+    assert _total(session, survey) == _counted_by_hand(session, survey) == 58
+    # the running count the submission event carries is the same figure
+    events = [e.payload for e in session.scalars(select(StoredEvent).where(StoredEvent.name == "survey.response_submitted")
+                                                 .order_by(StoredEvent.id))]
+    assert events[-1] == {"survey_id": survey.id, "responses": 61, "received": 2}
