@@ -56,7 +56,8 @@ class InputItem(Base):
     __tablename__ = "input_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"), index=True)
+    #: Indexed by the indexes that start with it (migrations 0006 and 0019), not on its own.
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"))
     ref: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     activity_kind: Mapped[str] = mapped_column(String(16))
