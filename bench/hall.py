@@ -7,9 +7,9 @@
     python bench/hall.py --only-surveys --postgres
     python bench/hall.py --processes 2 --redis --phones 5000 --rate 500 --no-surveys   # scale-out
 
-Every scenario runs the same workload against two servers on this machine, one after the other
-in the same run, and reports Engage as a ratio of the ceiling (the machine is shared and noisy:
-only figures measured side by side are compared):
+Every scenario runs the same workload against three servers on this machine, one after the other
+in the same run, and reports Engage as a ratio of the ceiling and of the ceiling with a fixed
+interval (the machine is shared and noisy: only figures measured side by side are compared):
 
 - **Engage**, started as ``make run`` starts it: ``python -m engage.serve`` (gunicorn's gevent
   worker, one process, ``WORKER_CONNECTIONS`` 10,000; ``THREADS``, set above the phone count, is
@@ -697,6 +697,9 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
     if kind == "engage":
         figures["threads"] = threads
         figures["send_budget"] = SEND_BUDGET
+        # Engage's own default with a queue (engage/realtime/broadcaster.py); LIVE_LOCAL_TALLIES=0 in
+        # the harness's environment reaches the servers and sends every tally through the queue
+        figures["local_tallies"] = server_processes > 1 and os.environ.get("LIVE_LOCAL_TALLIES", "1") != "0"
         if server_processes > 1:
             figures["database_pool"] = database_pool(server_processes)
         started = engage_processes(server_processes, redis_url, threads) if server_processes > 1 else \

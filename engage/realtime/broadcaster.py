@@ -46,6 +46,7 @@ from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
+from sqlalchemy import select
 
 from commissioning_steps.events import DomainEvent, EventBus
 from surveys.live import presence, results, views
@@ -53,7 +54,6 @@ from surveys.live.events import (
     QUESTION_EVENTS, RESULT_EVENTS, SESSION_END_EVENTS, LiveQuestionClosed, LiveSessionDeleted,
 )
 from surveys.live.models import LiveQuestion, LiveSession
-from sqlalchemy import select
 
 from .coalescer import TallyCoalescer
 from .connected import ConnectedParticipants
