@@ -7,9 +7,9 @@
     python bench/hall.py --only-surveys --postgres
     python bench/hall.py --processes 2 --redis --phones 5000 --rate 500 --no-surveys   # scale-out
 
-Every scenario runs the same workload against two servers on this machine, one after the other
-in the same run, and reports Engage as a ratio of the ceiling (the machine is shared and noisy:
-only figures measured side by side are compared):
+Every scenario runs the same workload against three servers on this machine, one after the other
+in the same run, and reports Engage as a ratio of the ceiling and of the ceiling with a fixed
+interval (the machine is shared and noisy: only figures measured side by side are compared):
 
 - **Engage**, started as ``make run`` starts it: ``python -m engage.serve`` (gunicorn's gevent
   worker, one process, ``WORKER_CONNECTIONS`` 10,000; ``THREADS``, set above the phone count, is
@@ -18,7 +18,12 @@ only figures measured side by side are compared):
   the demo commissioner: a live session, a multiple-choice question added, opened and its
   results shown on phones; closed at the end.
 - **The ceiling**, ``bench/ceiling_server.py``: python-socketio under gevent (gunicorn's gevent
-  worker), no app, no database, the same ``/live`` events and payloads.
+  worker), no app, no database, the same ``/live`` events and payloads, its tallies spaced by
+  the same rule as Engage's (``--send-budget``, 5,000 sends a second a room by default: a room
+  of 2,000 phones gets a tally every 0.4 s, of 1,000 or fewer every 0.2 s);
+- **the ceiling with a fixed interval** (``ceiling-fixed``): the same server sending a tally
+  every 0.2 s whatever the room's size (``--send-budget 0``), the rule before the budget, so
+  that nobody has to take Engage's word that the spacing rule is not what it wins by.
 
 Phones are the official ``socket.io-client`` under Node (``bench/phones.mjs``; one process, two
 from 1,000 phones), on WebSocket unless ``--transport polling``. They join at ``--join-rate``
@@ -353,8 +358,13 @@ def process(command: list[str], env: dict, log: Path, health: str, what: str, st
                 proc.wait(timeout=10)
 
 
+#: Sends a second one room's tallies may cost a server process, for Engage and the ceiling alike.
+SEND_BUDGET = 5000.0
+
+
 def engage_env(instance: str, port: int, database_url: str, threads: int) -> dict:
     return {**os.environ, "ENGAGE_INSTANCE_PATH": instance, "DATABASE_URL": database_url,
+            "LIVE_BROADCAST_SEND_BUDGET": f"{SEND_BUDGET:g}",
             "ENGAGE_DEMO_PASSWORD": PASSWORD, "SCHEDULER_ENABLED": "0", "ENGAGE_CONFIG": "development",
             "PORT": str(port), "LOG_LEVEL": "WARNING", "THREADS": str(threads),
             # every simulated phone comes from this machine's one address (docs/security.md, point 4)
@@ -427,11 +437,11 @@ def engage_processes(n: int, redis_url: str, threads: int):
 
 @contextlib.contextmanager
 def ceiling_processes(n: int, redis_url: str, worker_connections: int, http_server: str = "gunicorn",
-                      accept_deflate: bool = False, local_tallies: bool = False):
+                      accept_deflate: bool = False, local_tallies: bool = False, send_budget: float | None = None):
     """``n`` ceiling processes sharing one poll through Redis (``ceiling_server.py --redis``)."""
     with contextlib.ExitStack() as stack:
         servers = [stack.enter_context(ceiling_server(worker_connections, http_server, accept_deflate, redis_url,
-                                                      local_tallies)) for _ in range(n)]
+                                                      local_tallies, send_budget)) for _ in range(n)]
         yield Cluster(servers)
 
 
@@ -477,12 +487,14 @@ def redis_database(url: str | None):
 
 @contextlib.contextmanager
 def ceiling_server(worker_connections: int, http_server: str = "gunicorn", accept_deflate: bool = False,
-                   redis_url: str | None = None, local_tallies: bool = False):
+                   redis_url: str | None = None, local_tallies: bool = False, send_budget: float | None = None):
     with tempfile.TemporaryDirectory(prefix="engage-bench-ceiling-") as tmp:
         port = free_port()
         command = [sys.executable, str(BENCH / "ceiling_server.py"), "--port", str(port), "--code", CEILING_CODE,
                    "--options", ",".join(OPTIONS), "--worker-connections", str(worker_connections),
-                   "--server", http_server] + (["--accept-deflate"] if accept_deflate else []) \
+                   "--server", http_server, "--send-budget",
+                   f"{SEND_BUDGET if send_budget is None else send_budget:g}"] \
+            + (["--accept-deflate"] if accept_deflate else []) \
             + (["--redis", redis_url] if redis_url else []) + (["--local-tallies"] if local_tallies else [])
         with process(command, dict(os.environ), Path(tmp) / "server.log", f"http://127.0.0.1:{port}/healthz",
                      "the ceiling server") as server:
@@ -689,6 +701,10 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
         redis_url = stack.enter_context(redis_database(None if redis in (None, "throwaway") else redis))
     if kind == "engage":
         figures["threads"] = threads
+        figures["send_budget"] = SEND_BUDGET
+        # Engage's own default with a queue (engage/realtime/broadcaster.py); LIVE_LOCAL_TALLIES=0 in
+        # the harness's environment reaches the servers and sends every tally through the queue
+        figures["local_tallies"] = server_processes > 1 and os.environ.get("LIVE_LOCAL_TALLIES", "1") != "0"
         if server_processes > 1:
             figures["database_pool"] = database_pool(server_processes)
         started = engage_processes(server_processes, redis_url, threads) if server_processes > 1 else \
@@ -698,9 +714,12 @@ def run_poll(kind: str, phones: int, rate: float, transport: str = "websocket", 
         figures["http_server"] = ceiling
         figures["accepts_deflate"] = ceiling_deflate
         figures["local_tallies"] = ceiling_local_tallies and server_processes > 1
+        budget = 0 if kind == "ceiling-fixed" else SEND_BUDGET
+        figures["send_budget"] = budget
         started = ceiling_processes(server_processes, redis_url, 2 * phones + 100, ceiling, ceiling_deflate,
-                                    ceiling_local_tallies) \
-            if server_processes > 1 else _one(ceiling_server(2 * phones + 100, ceiling, ceiling_deflate))
+                                    ceiling_local_tallies, budget) \
+            if server_processes > 1 else _one(ceiling_server(2 * phones + 100, ceiling, ceiling_deflate,
+                                                             send_budget=budget))
     with stack, started as server, tempfile.TemporaryDirectory(prefix="engage-bench-phones-") as logs:
         poll = EngagePoll(server) if kind == "engage" else CeilingPoll(server)
         sampler = TreeSampler(*server.pids)
@@ -1054,6 +1073,10 @@ def fmt(value, suffix: str = "") -> str:
     return "–" if value is None else f"{value:,}{suffix}" if isinstance(value, int) else f"{value}{suffix}"
 
 
+#: The servers a scenario runs against, in this order.
+SERVERS = ("engage", "ceiling", "ceiling-fixed")
+
+
 def client_load(f: dict) -> str:
     """The phones' own load while voting: CPU cores (all processes) and worst event-loop delay p99."""
     loads = f.get("client_voting") or []
@@ -1065,8 +1088,8 @@ def client_load(f: dict) -> str:
 
 def poll_row(f: dict) -> str:
     n = f.get("server_processes", 1)
-    name = "Engage (`engage.serve`, gevent)" if f["server"] == "engage" \
-        else "ceiling (python-socketio, gevent)"
+    name = {"engage": "Engage (`engage.serve`, gevent)", "ceiling": "ceiling (python-socketio, gevent)",
+            "ceiling-fixed": "ceiling, a tally every 0.2 s whatever the room's size"}[f["server"]]
     if n > 1:
         name += f", {n} processes, " + ("PostgreSQL + Redis queue" if f["server"] == "engage" else "Redis")
         if f.get("local_tallies"):
@@ -1105,7 +1128,7 @@ def markdown(results: dict) -> str:
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for scenario in results["polls"]:
             transport = "" if scenario["transport"] == "websocket" else f" ({scenario['transport']})"
-            for kind in ("engage", "ceiling"):
+            for kind in SERVERS:
                 if kind in scenario:
                     lines.append(poll_row(scenario[kind]).replace(" |", transport + " |", 1) if transport
                                  else poll_row(scenario[kind]))
@@ -1115,8 +1138,14 @@ def markdown(results: dict) -> str:
                              f"| {fmt(r['ack_p50'], '×')} / {fmt(r['ack_p99'], '×')} "
                              f"| {fmt(r['last_phone_p50'], '×')} / {fmt(r['last_phone_p99'], '×')} "
                              f"| {fmt(r['memory_peak'], '×')} | | | | |")
+            r = scenario.get("ratios_fixed")
+            if r:
+                lines.append(f"| | **Engage ÷ ceiling every 0.2 s** | {fmt(r['joined'])} | "
+                             f"| {fmt(r['votes_per_second'])} | {fmt(r['ack_p50'], '×')} / {fmt(r['ack_p99'], '×')} "
+                             f"| {fmt(r['last_phone_p50'], '×')} / {fmt(r['last_phone_p99'], '×')} "
+                             f"| {fmt(r['memory_peak'], '×')} | | | | |")
         logged = [(scenario, kind, scenario[kind]["server_exceptions"]) for scenario in results["polls"]
-                  for kind in ("engage", "ceiling") if scenario.get(kind, {}).get("server_exceptions")]
+                  for kind in SERVERS if scenario.get(kind, {}).get("server_exceptions")]
         if logged:
             lines.append("")
         for scenario, kind, found in logged:
@@ -1127,7 +1156,7 @@ def markdown(results: dict) -> str:
                       "move far less than the wall-clock figures.", "",
                   "| phones, votes/s offered | server | CPU per join | CPU per vote |", "|---|---|---:|---:|"]
         for scenario in results["polls"]:
-            for kind in ("engage", "ceiling"):
+            for kind in SERVERS:
                 if kind in scenario:
                     f = scenario[kind]
                     lines.append(f"| {f['phones']:,}, {f['rate_offered']:g} | {kind} "
@@ -1175,12 +1204,17 @@ def markdown(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SEND_BUDGET
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, help="phones in the room (one scenario; default: the default set)")
     parser.add_argument("--rate", type=float, default=200, help="votes a second offered (with --phones)")
     parser.add_argument("--transport", choices=("websocket", "polling"), default="websocket")
-    parser.add_argument("--servers", default="engage,ceiling", help="which servers to run: engage,ceiling")
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help="which servers to run, of " + ",".join(SERVERS) + " (all by default)")
+    parser.add_argument("--send-budget", type=float, default=SEND_BUDGET,
+                        help="sends a second one room's tallies may cost a process, for Engage "
+                             "(LIVE_BROADCAST_SEND_BUDGET) and the ceiling alike; 0: a tally every 0.2 s for both")
     parser.add_argument("--client-processes", type=int, help="Node processes of phones (default 1; 2 from 1,000)")
     parser.add_argument("--join-rate", type=float, default=500, help="phones starting to join each second")
     parser.add_argument("--join-timeout", type=float, default=15, help="seconds a phone tries to join")
@@ -1209,11 +1243,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="alternating runs of Engage and the bare view; the ratios are their medians")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    SEND_BUDGET = args.send_budget
     if args.processes > 1 and not args.redis:
         parser.error("--processes above 1 needs --redis: the processes share rooms and tallies through it")
     scenarios = [] if args.only_surveys else (
         [(args.phones, args.rate, args.transport)] if args.phones else DEFAULT_SCENARIOS)
-    servers = [s for s in ("engage", "ceiling") if s in args.servers.split(",")]
+    servers = [s for s in SERVERS if s in args.servers.split(",")]
     started = time.monotonic()
     results = {"machine": machine_facts(), "command": " ".join(["python", "bench/hall.py", *(argv or sys.argv[1:])]),
                "settings": {"deflate": not args.no_deflate, "ceiling_server": args.ceiling_server,
@@ -1222,7 +1257,7 @@ def main(argv: list[str] | None = None) -> int:
                             "ack_timeout_s": args.ack_timeout, "residents": args.residents,
                             "survey_concurrency": args.survey_concurrency, "survey_threads": 64,
                             "survey_rounds": args.survey_rounds,
-                            "server_processes": args.processes,
+                            "server_processes": args.processes, "send_budget": SEND_BUDGET,
                             "ceiling_local_tallies": args.ceiling_local_tallies,
                             "redis": None if not args.redis else "throwaway" if args.redis == "throwaway" else "url"},
                "polls": [], "surveys": []}
@@ -1243,6 +1278,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "harness_errors": [str(exc)[:2000]], "limits": {"ack_timeout": args.ack_timeout}}
             for error in scenario[kind].get("harness_errors", []):
                 print(f"  {kind}: {error}", file=sys.stderr)
+        if "engage" in scenario and "ceiling-fixed" in scenario:
+            scenario["ratios_fixed"] = poll_ratios(scenario["engage"], scenario["ceiling-fixed"])
         if "engage" in scenario and "ceiling" in scenario:
             scenario["ratios"] = poll_ratios(scenario["engage"], scenario["ceiling"])
             if args.processes > 1 and phones >= 5000 and transport == "websocket":
@@ -1268,7 +1305,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\n(every figure in {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}; "
           f"{results['seconds']} s)")
-    lost = [f for s in results["polls"] for f in (s.get("engage"), s.get("ceiling")) if f and f.get("acknowledged_not_stored")]
+    lost = [f for s in results["polls"] for f in map(s.get, SERVERS) if f and f.get("acknowledged_not_stored")]
     lost += [f for g in results["surveys"] for f in g["rows"] if f["acknowledged_not_stored"]]
     return 1 if lost else 0
 

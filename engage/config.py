@@ -85,6 +85,12 @@ class Config:
     LIVE_MAX_EVENT_BYTES = 16 * 1024
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
+    # Sends a second one room's tallies may cost a process: a room of more sockets than
+    # INTERVAL x BUDGET gets its tallies further apart (2,000 phones: every 0.4 s); 0 for none.
+    LIVE_BROADCAST_SEND_BUDGET = float(os.environ.get("LIVE_BROADCAST_SEND_BUDGET", "5000"))
+    # With a message queue, each process sends the current question's tallies to its own sockets
+    # and reads the question's seq for other processes' votes (engage/realtime/broadcaster.py).
+    LIVE_LOCAL_TALLIES = _flag("LIVE_LOCAL_TALLIES", True)
     # Survey submissions through the API are committed in groups by one writer task
     # (engage/common/submissions.py); False writes each in its request (a group of one).
     SUBMISSION_WRITER_LOOP = True

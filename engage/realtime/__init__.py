@@ -33,8 +33,11 @@ from .vote_writer import VoteWriter
 def init_app(app: Flask) -> None:
     socketio = socketio_of(app)
     store = app.extensions["engage.db"]
-    broadcaster = Broadcaster(app, socketio, store.bus,
-                              interval=app.config["LIVE_BROADCAST_INTERVAL"], loop=app.config["LIVE_BROADCAST_LOOP"])
+    budget = app.config["LIVE_BROADCAST_SEND_BUDGET"]
+    broadcaster = Broadcaster(app, socketio, store.bus, interval=app.config["LIVE_BROADCAST_INTERVAL"],
+                              send_budget=budget if budget > 0 else None,
+                              local_tallies=bool(app.config["SOCKETIO_MESSAGE_QUEUE"]) and app.config["LIVE_LOCAL_TALLIES"],
+                              loop=app.config["LIVE_BROADCAST_LOOP"])
     broadcaster.subscribe()
     app.extensions["engage.live"] = broadcaster
     writer = _vote_writer(app, socketio, store)

@@ -16,8 +16,20 @@
   (at most every ``PRESENCE_INTERVAL``, and on a heartbeat), and counted from there, so the
   figure is right with any number of processes.
 
+- A room's tallies are spaced by its size too: at most every ``max(interval, sockets in the
+  room on this process / LIVE_BROADCAST_SEND_BUDGET)`` (``TallyCoalescer``'s send budget), so a
+  hall of 2,000 phones gets one every 0.4 s, not 0.2 s: sending is what a process spends its
+  CPU on at that scale. A close's final tally is never held back.
+
 Emitting goes through Flask-SocketIO, which publishes through the message queue when one is
-configured: a broadcast from any process reaches sockets on every process.
+configured: a broadcast from any process reaches sockets on every process. With a queue
+(``local_tallies``), the coalesced tallies of a session's *current* question are the exception:
+each process sends them to its own sockets only (``ignore_queue``), and notices the other
+processes' votes by reading the ``seq`` of the current questions of its rooms once an interval
+(one query), so a phone gets one tally an interval however many processes there are, instead
+of one from each. Question changes, the close's final tally (read after the close committed),
+other questions' results and session ends still go through the queue, at once, to every
+process's sockets.
 """
 from __future__ import annotations
 
@@ -34,6 +46,7 @@ from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
+from sqlalchemy import select
 
 from commissioning_steps.events import DomainEvent, EventBus
 from surveys.live import presence, results, views
@@ -74,6 +87,7 @@ def _process_name() -> str:
 
 class Broadcaster:
     def __init__(self, app: Flask, socketio: SocketIO, bus: EventBus, *, interval: float = 0.2,
+                 send_budget: float | None = None, local_tallies: bool = False,
                  loop: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
         self.socketio = socketio
@@ -81,7 +95,14 @@ class Broadcaster:
         self.loop_enabled = loop
         self.clock = clock
         self.process = _process_name()
-        self.coalescer: TallyCoalescer[tuple[int, int]] = TallyCoalescer(interval, clock=clock)
+        self.interval = interval
+        self.coalescer: TallyCoalescer[tuple[int, int]] = TallyCoalescer(
+            interval, clock=clock, send_budget=send_budget, room_size=self._sockets_of)
+        #: Coalesced tallies of current questions to this process's sockets only (see above).
+        self.local_tallies = local_tallies
+        #: The highest ``seq`` this process has read of each question's results (local_tallies).
+        self._read_seq: dict[int, int] = {}
+        self._next_seq_check = 0.0
         #: Tallies by seq, shared by every join acknowledgement and broadcast of this app.
         self.tallies = results.TallyCache()
         #: The tally last read for a broadcast, by question (``latest_tally``).
@@ -144,16 +165,21 @@ class Broadcaster:
                 waits.append(deadline)
             if self._presence_dirty:
                 waits.append(max(0.0, self._next_presence_sync - now))
+            if self.local_tallies and self._local_sessions():
+                waits.append(max(0.0, self._next_seq_check - now))
         return min(waits)
 
     # -- one round of work (the task's loop body; tests call it directly) ----------------------
 
     def tick(self, now: float | None = None) -> None:
         now = self.clock() if now is None else now
+        if self.local_tallies and now >= self._next_seq_check:
+            self._next_seq_check = now + self.interval
+            self.notice_other_processes()
         with self._lock:
             due = self.coalescer.due(now)
         for session_id, question_id in due:
-            self.send_results(session_id, question_id)
+            self.send_results(session_id, question_id, local=self.local_tallies)
         with self._lock:
             presence_due = (self._presence_dirty and now >= self._next_presence_sync) or now >= self._next_heartbeat
         if presence_due:
@@ -202,20 +228,61 @@ class Broadcaster:
         self.socketio.emit("question", staff_message, namespace=PRESENTER, to=room(session_id))
         self._emit_results(session_id, result_messages)
 
-    def send_results(self, session_id: int, question_id: int) -> None:
+    def send_results(self, session_id: int, question_id: int, *, local: bool = False) -> None:
+        """The question's results to its rooms; with ``local``, a current question's to this
+        process's sockets only (every process sends its own: ``notice_other_processes``)."""
         def build(db):
             live = db.get(LiveSession, session_id)
-            return self._results(db, live, question_id) if live is not None else None
+            if live is None:
+                return None
+            return self._results(db, live, question_id), live.current_question_id == question_id
 
-        messages = self._read(build)
-        if messages is not None:
-            self._emit_results(session_id, messages)
+        built = self._read(build)
+        if built is not None:
+            messages, current = built
+            self._emit_results(session_id, messages, local=local and current)
+
+    def notice_other_processes(self) -> None:
+        """Mark the current question of every session with sockets here whose ``seq`` moved
+        past what this process last read: votes another process committed (one query)."""
+        with self._lock:
+            sessions = self._local_sessions()
+        if not sessions:
+            return
+        rows = self._read(lambda db: db.execute(
+            select(LiveSession.id, LiveQuestion.id, LiveQuestion.seq)
+            .join(LiveQuestion, LiveQuestion.id == LiveSession.current_question_id)
+            .where(LiveSession.id.in_(sorted(sessions)))).all())
+        marked = False
+        with self._lock:
+            for session_id, question_id, seq in rows:
+                if seq > self._read_seq.get(question_id, -1):
+                    self.coalescer.mark((session_id, question_id))
+                    marked = True
+        if marked:
+            self._wake.set()
+
+    def _local_sessions(self) -> set[int]:
+        """Sessions with a phone or a staff screen connected to this process (under the lock)."""
+        return self.connected.rooms() | set(self._watchers.values())
+
+    def _sockets_of(self, key: tuple[int, int]) -> int:
+        """The sockets a tally of ``key``'s session goes to from this process (the coalescer's
+        room size; called under the lock)."""
+        session_id = key[0]
+        return self.connected.sockets(session_id) + sum(1 for s in self._watchers.values() if s == session_id)
 
     def _results(self, db, live: LiveSession, question_id: int) -> list[tuple[str, str, str, dict]]:
         """(namespace, room, event, payload) for a question's results, following the hiding rule."""
         shown = views.results_for(db, live, db.get(LiveQuestion, question_id), tallies=self.tallies)
         if shown[views.STAFF]["tally"] is not None:
             self.note_tally(question_id, shown[views.STAFF]["tally"])
+        seqs = [shown[views.STAFF][event]["seq"] for event in ("tally", "entries") if shown[views.STAFF][event]]
+        if seqs:
+            with self._lock:
+                self._read_seq[question_id] = max(max(seqs), self._read_seq.get(question_id, -1))
+                if len(self._read_seq) > 1_000:
+                    self._read_seq.pop(next(iter(self._read_seq)))
         messages = []
         for namespace, room_of, audience in _AUDIENCES:
             for event in ("tally", "entries"):
@@ -241,9 +308,11 @@ class Broadcaster:
         with self._lock:
             return self._latest.get(question_id)
 
-    def _emit_results(self, session_id: int, messages: list[tuple[str, str, str, dict]]) -> None:
+    def _emit_results(self, session_id: int, messages: list[tuple[str, str, str, dict]], *,
+                      local: bool = False) -> None:
+        extra = {"ignore_queue": True} if local else {}
         for namespace, to, event, payload in messages:
-            self.socketio.emit(event, payload, namespace=namespace, to=to)
+            self.socketio.emit(event, payload, namespace=namespace, to=to, **extra)
 
     # -- presence ---------------------------------------------------------------------------
 

@@ -124,7 +124,7 @@ def test_many_rooms():
     clock.t += 0.2
     assert c.due() == []
     # Cool-down state of idle rooms is dropped.
-    assert c._last == {} and len(c) == 0
+    assert c._ready_at == {} and len(c) == 0
 
 
 def test_forget():
@@ -137,6 +137,80 @@ def test_forget():
     assert len(c) == 0 and c.due() == []
     c.mark("r")
     assert c.due() == ["r"]
+
+
+def test_a_big_room_is_sent_no_more_often_than_its_sockets_allow():
+    """2,000 sockets and a budget of 5,000 sends a second: a tally every 0.4 s, not every 0.2 s,
+    while a room of 200 beside it is still sent every 0.2 s."""
+    clock = FakeClock(0.0)
+    sizes = {"hall": 2000, "small": 200}
+    c = TallyCoalescer(interval=0.2, clock=clock, send_budget=5000, room_size=sizes.__getitem__)
+    emitted = {"hall": [], "small": []}
+    for step in range(10_000):  # votes in both rooms every millisecond for 10 s
+        clock.t = step / 1000
+        c.mark("hall")
+        c.mark("small")
+        for room in c.due():
+            emitted[room].append(clock.t)
+    hall, small = emitted["hall"], emitted["small"]
+    assert hall[0] == 0.0 and small[0] == 0.0  # the first change after a quiet spell goes at once
+    assert min(b - a for a, b in zip(hall, hall[1:])) >= 0.4 - 1e-9
+    assert len(hall) == 25  # 0.0, 0.4, ... 9.6
+    # Sends a second, over the whole run, within the budget (the leading emission aside).
+    assert (len(hall) - 1) * sizes["hall"] / 10 <= 5000
+    assert min(b - a for a, b in zip(small, small[1:])) >= 0.2 - 1e-9
+    assert len(small) == 50
+
+
+def test_the_gap_follows_the_room_as_it_is_at_each_emission():
+    clock = FakeClock(0.0)
+    sizes = {"r": 100}
+    c = TallyCoalescer(interval=0.2, clock=clock, send_budget=1000, room_size=sizes.__getitem__)
+    c.mark("r")
+    assert c.due() == ["r"]
+    sizes["r"] = 1000  # the hall fills after that emission: the next gap is still 0.2 s
+    c.mark("r")
+    assert c.next_deadline() == pytest.approx(0.2)
+    clock.t = 0.2
+    assert c.due() == ["r"]
+    c.mark("r")  # emitted with 1,000 sockets: a second before the next
+    assert c.next_deadline() == pytest.approx(1.0)
+    clock.t = 1.1
+    assert c.due() == []
+    clock.t = 1.2
+    assert c.due() == ["r"]
+
+
+def test_a_close_is_sent_at_once_however_big_the_room():
+    clock = FakeClock(0.0)
+    c = TallyCoalescer(interval=0.2, clock=clock, send_budget=5000, room_size=lambda room: 20_000)
+    c.mark("r")
+    assert c.due() == ["r"]  # the next regular tally would be 4 s later
+    clock.t = 0.01
+    c.mark("r")
+    assert c.flush("r") is True  # the caller sends the final tally now
+    assert not c.is_dirty("r") and c.due() == []
+    c.mark("r")  # a late change after the close counts the close as the room's emission
+    clock.t = 4.0
+    assert c.due() == []
+    clock.t = 4.01
+    assert c.due() == ["r"]
+
+
+def test_without_a_budget_room_size_is_not_asked():
+    def size(room):
+        raise AssertionError("asked")
+
+    c = TallyCoalescer(interval=0.2, clock=FakeClock(), room_size=size)
+    c.mark("r")
+    assert c.due() == ["r"]
+
+
+def test_a_budget_must_be_positive_and_needs_room_sizes():
+    with pytest.raises(ValueError):
+        TallyCoalescer(send_budget=0, room_size=len)
+    with pytest.raises(ValueError):
+        TallyCoalescer(send_budget=5000)
 
 
 def test_default_clock_and_bad_interval():
@@ -164,9 +238,9 @@ events = st.lists(
 )
 
 
-def _run(interval, evs):
+def _run(interval, evs, **budget):
     clock = FakeClock(0)
-    c = TallyCoalescer(interval=interval, clock=clock)
+    c = TallyCoalescer(interval=interval, clock=clock, **budget)
     log = []  # (index, time, kind, room)
     for i, (dt, (kind, room)) in enumerate(evs):
         clock.t += dt
@@ -186,15 +260,27 @@ def _run(interval, evs):
 @settings(max_examples=300, deadline=None)
 @given(interval=st.integers(min_value=1, max_value=6), evs=events)
 def test_coalescer_invariants(interval, evs):
-    log = _run(interval, evs)
+    _check_invariants(_run(interval, evs), lambda room: interval)
+
+
+@settings(max_examples=300, deadline=None)
+@given(interval=st.integers(min_value=1, max_value=6), evs=events, budget=st.integers(min_value=1, max_value=50),
+       sizes=st.fixed_dictionaries({room: st.integers(min_value=0, max_value=400) for room in ROOMS}))
+def test_coalescer_invariants_with_a_send_budget(interval, evs, budget, sizes):
+    """The same guarantees with each room's gap max(interval, sockets / budget)."""
+    log = _run(interval, evs, send_budget=budget, room_size=sizes.__getitem__)
+    _check_invariants(log, lambda room: max(interval, sizes[room] / budget))
+
+
+def _check_invariants(log, gap):
     emissions = [e for e in log if e[2] in ("due", "flush")]
 
-    # Safety: due() never emits a room within `interval` of its previous
+    # Safety: due() never emits a room within its gap of its previous
     # emission (flush is forced, but it counts as the previous emission).
     last = {}
     for i, t, kind, room in emissions:
         if kind == "due" and room in last:
-            assert t - last[room] >= interval
+            assert t - last[room] >= gap(room)
         last[room] = t
 
     # due() only emits rooms marked since their previous emission.
@@ -209,12 +295,12 @@ def test_coalescer_invariants(interval, evs):
             dirty.discard(room)
 
     # Liveness: a mark is emitted no later than the first poll at or after
-    # max(mark time, previous emission + interval).
+    # max(mark time, previous emission + gap).
     for pos, (i, tm, kind, room) in enumerate(log):
         if kind != "mark":
             continue
         before = [t for (_, t, k, r) in log[:pos] if k in ("due", "flush") and r == room]
-        deadline = tm if not before else max(tm, before[-1] + interval)
+        deadline = tm if not before else max(tm, before[-1] + gap(room))
         after = log[pos + 1:]
         poll_at = next(
             (k for k, e in enumerate(after) if e[2] == "poll" and e[1] >= deadline), None

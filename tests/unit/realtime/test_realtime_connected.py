@@ -70,3 +70,18 @@ def test_snapshot_lists_distinct_participants_per_room():
     assert counter.snapshot() == {"room-1": frozenset({A, B}), "room-2": frozenset({C})}
     counter.disconnect("sid-4")
     assert counter.snapshot() == {"room-1": frozenset({A, B})}
+
+
+def test_sockets_counts_every_connection_of_a_room():
+    p = ConnectedParticipants()
+    p.connect("r", "alice", "s1")
+    p.connect("r", "alice", "s2")  # a second tab: one participant, two sockets to send to
+    p.connect("r", "bob", "s3")
+    p.connect("other", "carol", "s4")
+    assert (p.count("r"), p.sockets("r"), p.sockets("other")) == (2, 3, 1)
+    p.connect("other", "alice", "s2")  # moved, not counted twice
+    assert (p.sockets("r"), p.sockets("other")) == (2, 2)
+    for sid in ("s1", "s3", "s2", "s4"):
+        p.disconnect(sid)
+    p.disconnect("s1")  # unknown by now: nothing changes
+    assert p.sockets("r") == p.sockets("other") == 0 and p._sockets == {}
