@@ -25,7 +25,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, Callable, ClassVar
 
-from sqlalchemy import JSON, DateTime, Integer, String, event
+from sqlalchemy import JSON, DateTime, Integer, String, event, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from .db import Base, utcnow
@@ -244,6 +244,8 @@ class StoredEvent(Base):
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
 
+_INSERT_EVENT = insert(StoredEvent.__table__)
+
 Subscriber = Callable[[DomainEvent], None]
 
 
@@ -278,7 +280,10 @@ def publish(session: Session, evt: DomainEvent) -> None:
     """Store a catalogue event and queue it for the subscribers once ``session`` commits (an
     internal signal, ``stored = False``, is only queued)."""
     if evt.stored:
-        session.add(StoredEvent(name=evt.name, commission_id=evt.commission_id, payload=evt.payload()))
+        # A Core INSERT at once, not an ORM object flushed later: the unit of work cost a group of
+        # survey submissions more than the statement did (the table has no foreign keys to wait for).
+        session.connection().execute(_INSERT_EVENT, {"name": evt.name, "commission_id": evt.commission_id,
+                                                     "payload": evt.payload()})
     # Each event remembers the innermost SAVEPOINT it was queued in, so rolling that savepoint
     # back drops it (and only it) while the enclosing transaction goes on.
     session.info.setdefault(_PENDING, []).append((session.get_nested_transaction(), evt))

@@ -94,6 +94,9 @@ class Config:
     # Survey submissions through the API are committed in groups by one writer task
     # (engage/common/submissions.py); False writes each in its request (a group of one).
     SUBMISSION_WRITER_LOOP = True
+    # Seconds the writer waits, once a submission arrived, for others to join its group: a group
+    # has a fixed cost (its look-ups, its event, its commit) that its submissions share.
+    SUBMISSION_WRITER_LINGER = float(os.environ.get("SUBMISSION_WRITER_LINGER", "0.002"))
     # A join is answered from the session's view held in memory (engage/realtime/join_views.py);
     # never with a message queue (several processes), whatever this says.
     LIVE_JOIN_VIEWS = _flag("LIVE_JOIN_VIEWS", True)

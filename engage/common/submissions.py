@@ -46,8 +46,9 @@ SURVEY_CACHE_SECONDS = 1.0
 class SubmissionWriter(GroupWriter):
     noun = "submission"
 
-    def __init__(self, store: Store, secret: bytes, *, loop: bool = True, max_batch: int = MAX_BATCH) -> None:
-        super().__init__(store, max_batch=max_batch, loop=loop)
+    def __init__(self, store: Store, secret: bytes, *, loop: bool = True, max_batch: int = MAX_BATCH,
+                 linger: float = 0.0) -> None:
+        super().__init__(store, max_batch=max_batch, loop=loop, linger=linger)
         self.secret = secret
         self.surveys = SurveyCache()
 
@@ -120,7 +121,8 @@ class _Held:
 
 
 def init_app(app: Flask, store: Store) -> SubmissionWriter:
-    writer = SubmissionWriter(store, app.config["SECRET_KEY"].encode(), loop=app.config["SUBMISSION_WRITER_LOOP"])
+    writer = SubmissionWriter(store, app.config["SECRET_KEY"].encode(), loop=app.config["SUBMISSION_WRITER_LOOP"],
+                              linger=app.config["SUBMISSION_WRITER_LINGER"])
     app.extensions[_EXTENSION] = writer
     return writer
 

@@ -213,3 +213,16 @@ def test_the_survey_cache_prepares_a_held_surveys_rules_once(store, survey):
     first_rules = expired.rules(first)
     again = expired.get(survey, load)  # reloaded: a new copy gets its own rules
     assert again is not first and expired.rules(again) is not first_rules
+
+
+def test_the_apps_writer_lingers_as_configured(app, database_url):
+    """A group's look-ups, event and commit are shared by its submissions, so the writer waits
+    ``SUBMISSION_WRITER_LINGER`` (2 ms) for others to join; a deployment can set it."""
+    from engage import create_app
+
+    with app.app_context():
+        assert submissions.writer().linger == 0.002
+    other = create_app({"DATABASE_URL": database_url, "SUBMISSION_WRITER_LINGER": 0.01})
+    with other.app_context():
+        assert submissions.writer().linger == 0.01
+    other.extensions["engage.db"].engine.dispose()
