@@ -68,7 +68,7 @@ proxy headers), against Engage and against ``bench/bare_flask.py`` (one Flask vi
 the same JSON into SQLite in WAL mode with ``synchronous=FULL`` and commits), served by gunicorn
 with one gthread worker of 64 threads: its best setting, since a plain ``sqlite3`` commit under
 gevent would stop the whole process for every ``fsync``. Both servers are up at once and take
-turns, ``--survey-rounds`` (3) times, Engage first in odd rounds and the bare view first in even
+turns, ``--survey-rounds`` (5) times, Engage first in odd rounds and the bare view first in even
 ones; the ratios reported are the medians of the rounds' ratios (with their range), since the
 load on a shared machine moves within a minute. ``--postgres`` repeats it all on throwaway
 PostgreSQL databases.
@@ -1239,7 +1239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-surveys", action="store_true")
     parser.add_argument("--residents", type=int, default=2000)
     parser.add_argument("--survey-concurrency", type=int, default=16)
-    parser.add_argument("--survey-rounds", type=int, default=3,
+    parser.add_argument("--survey-rounds", type=int, default=5,
                         help="alternating runs of Engage and the bare view; the ratios are their medians")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
