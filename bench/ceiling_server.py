@@ -391,7 +391,7 @@ def main() -> None:
     parser.add_argument("--code", default="BENCH2")
     parser.add_argument("--options", type=lambda s: s.split(","), default=["Playground", "Lighting", "Benches"])
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between tallies of the room")
-    parser.add_argument("--send-budget", type=float, default=5000,
+    parser.add_argument("--send-budget", type=float, default=10000,
                         help="sends a second a room's tallies may cost (Engage's LIVE_BROADCAST_SEND_BUDGET); "
                              "0 for a tally every --interval whatever the room's size")
     parser.add_argument("--accept-deflate", action="store_true", help="accept permessage-deflate when offered")

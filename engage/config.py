@@ -86,8 +86,8 @@ class Config:
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     LIVE_BROADCAST_INTERVAL = 0.2  # seconds between tallies of one room, per process
     # Sends a second one room's tallies may cost a process: a room of more sockets than
-    # INTERVAL x BUDGET gets its tallies further apart (2,000 phones: every 0.4 s); 0 for none.
-    LIVE_BROADCAST_SEND_BUDGET = float(os.environ.get("LIVE_BROADCAST_SEND_BUDGET", "5000"))
+    # INTERVAL x BUDGET gets its tallies further apart (5,000 phones: every 0.5 s); 0 for none.
+    LIVE_BROADCAST_SEND_BUDGET = float(os.environ.get("LIVE_BROADCAST_SEND_BUDGET", "10000"))
     # With a message queue, each process sends the current question's tallies to its own sockets
     # and reads the question's seq for other processes' votes (engage/realtime/broadcaster.py).
     LIVE_LOCAL_TALLIES = _flag("LIVE_LOCAL_TALLIES", True)

@@ -18,8 +18,8 @@
 
 - A room's tallies are spaced by its size too: at most every ``max(interval, sockets in the
   room on this process / LIVE_BROADCAST_SEND_BUDGET)`` (``TallyCoalescer``'s send budget), so a
-  hall of 2,000 phones gets one every 0.4 s, not 0.2 s: sending is what a process spends its
-  CPU on at that scale. A close's final tally is never held back.
+  hall of 5,000 phones on one process gets one every 0.5 s, not 0.2 s: sending is what a
+  process spends its CPU on at that scale. A close's final tally is never held back.
 
 Emitting goes through Flask-SocketIO, which publishes through the message queue when one is
 configured: a broadcast from any process reaches sockets on every process. With a queue

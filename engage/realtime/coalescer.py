@@ -14,8 +14,8 @@ poll's process spends its CPU on at hall scale: at 2,000 phones and every
 0.2 s, 10,000 WebSocket sends a second, most of each the loopback ``send``
 system call itself (docs/performance.md, "Tally fan-out").  So with a
 ``send_budget`` (sends a second per room) a room's gap after an emission is
-``max(interval, sockets / send_budget)``: a room of 2,000 phones with a budget
-of 5,000 is sent a tally every 0.4 s, a room of 200 still every 0.2 s.  A
+``max(interval, sockets / send_budget)``: a room of 5,000 phones with a budget
+of 10,000 is sent a tally every 0.5 s, a room of 2,000 still every 0.2 s.  A
 close's final tally (:meth:`flush`) is never held back.
 
 This is a plain state machine: no threads, no sleeping, no I/O.  The caller
