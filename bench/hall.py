@@ -1132,18 +1132,13 @@ def markdown(results: dict) -> str:
                 if kind in scenario:
                     lines.append(poll_row(scenario[kind]).replace(" |", transport + " |", 1) if transport
                                  else poll_row(scenario[kind]))
-            r = scenario.get("ratios")
-            if r:
-                lines.append(f"| | **Engage ÷ ceiling** | {fmt(r['joined'])} | | {fmt(r['votes_per_second'])} "
-                             f"| {fmt(r['ack_p50'], '×')} / {fmt(r['ack_p99'], '×')} "
-                             f"| {fmt(r['last_phone_p50'], '×')} / {fmt(r['last_phone_p99'], '×')} "
-                             f"| {fmt(r['memory_peak'], '×')} | | | | |")
-            r = scenario.get("ratios_fixed")
-            if r:
-                lines.append(f"| | **Engage ÷ ceiling every 0.2 s** | {fmt(r['joined'])} | "
-                             f"| {fmt(r['votes_per_second'])} | {fmt(r['ack_p50'], '×')} / {fmt(r['ack_p99'], '×')} "
-                             f"| {fmt(r['last_phone_p50'], '×')} / {fmt(r['last_phone_p99'], '×')} "
-                             f"| {fmt(r['memory_peak'], '×')} | | | | |")
+            for key, label in (("ratios", "Engage ÷ ceiling"), ("ratios_fixed", "Engage ÷ ceiling every 0.2 s")):
+                r = scenario.get(key)
+                if r:
+                    lines.append(f"| | **{label}** | {fmt(r['joined'])} | | {fmt(r['votes_per_second'])} "
+                                 f"| {fmt(r['ack_p50'], '×')} / {fmt(r['ack_p99'], '×')} "
+                                 f"| {fmt(r['last_phone_p50'], '×')} / {fmt(r['last_phone_p99'], '×')} "
+                                 f"| {fmt(r['memory_peak'], '×')} | | | | |")
         logged = [(scenario, kind, scenario[kind]["server_exceptions"]) for scenario in results["polls"]
                   for kind in SERVERS if scenario.get(kind, {}).get("server_exceptions")]
         if logged:

@@ -32,3 +32,14 @@ def pg_url():
     yield f"{base}/{name}"
     with _admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def pg_store(pg_url):
+    """The domain's ``Store`` on the module's PostgreSQL database, migrated (no Flask app)."""
+    from commissioning_steps import db
+
+    db.upgrade(pg_url)
+    s = db.Store(pg_url)
+    yield s
+    s.dispose()

@@ -7,18 +7,15 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
-from commissioning_steps import commissions, db, inputs, progression, staff, themes
+from commissioning_steps import commissions, inputs, progression, staff, themes
 from commissioning_steps.inputs import Filters, NewItem
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def store(pg_url):
-    db.upgrade(pg_url)
-    s = db.Store(pg_url)
-    yield s
-    s.dispose()
+def store(pg_store):
+    return pg_store
 
 
 def _item(n: int, words: str, group: str) -> NewItem:

@@ -80,14 +80,6 @@ def _figures(store: db.Store, commission_id: int, survey_ids: list[int]) -> dict
         return out
 
 
-@pytest.fixture(scope="module")
-def pg_store(pg_url):
-    db.upgrade(pg_url)
-    s = db.Store(pg_url)
-    yield s
-    s.dispose()
-
-
 @pytest.fixture
 def sqlite_store(tmp_path):
     url = f"sqlite:///{tmp_path / 'engage.sqlite3'}"

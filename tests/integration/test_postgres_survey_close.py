@@ -10,7 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from commissioning_steps import commissions, db, evidence, staff
+from commissioning_steps import commissions, evidence, staff
 from commissioning_steps.errors import Conflict
 from surveys import lifecycle, responses
 from surveys.models import Survey, SurveyResponse, SurveyResponseTotal
@@ -21,11 +21,8 @@ QUESTIONS = [{"id": "again", "type": "yes_no_maybe", "text": "Would you go again
 
 
 @pytest.fixture(scope="module")
-def store(pg_url):
-    db.upgrade(pg_url)
-    s = db.Store(pg_url)
-    yield s
-    s.dispose()
+def store(pg_store):
+    return pg_store
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
-from commissioning_steps import commissions, db, staff
+from commissioning_steps import commissions, staff
 from commissioning_steps.commissions import Commission
 from surveys.webhooks import delivery, outbox, subscriptions
 from surveys.webhooks.addresses import Policy
@@ -20,14 +20,6 @@ from webhook_receiver import start_receiver, stop_receiver
 
 pytestmark = pytest.mark.integration
 LOCAL = Policy(allow_private=True)
-
-
-@pytest.fixture(scope="module")
-def pg_store(pg_url):
-    db.upgrade(pg_url)
-    store = db.Store(pg_url)
-    yield store
-    store.dispose()
 
 
 @pytest.fixture

@@ -415,18 +415,20 @@ def test_answers_must_be_a_mapping():
         clean_submission(SURVEY, [("use", "yes")])
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    st.dictionaries(
-        st.sampled_from([q["id"] for q in SURVEY] + ["other"]),
-        st.one_of(
-            st.none(),
-            st.sampled_from(["yes", "no", "maybe", "Cooking", "", "x"]),
-            st.integers(0, 90),
-            st.lists(st.sampled_from(["Art", "Cooking", "Sport"]), unique=True, max_size=3),
-        ),
-    )
+#: Answers of every shape a client could send to SURVEY, right and wrong, and to no question.
+SUBMISSIONS = st.dictionaries(
+    st.sampled_from([q["id"] for q in SURVEY] + ["other"]),
+    st.one_of(
+        st.none(),
+        st.sampled_from(["yes", "no", "maybe", "Cooking", "", "x"]),
+        st.integers(0, 90),
+        st.lists(st.sampled_from(["Art", "Cooking", "Sport"]), unique=True, max_size=3),
+    ),
 )
+
+
+@settings(max_examples=40, deadline=None)
+@given(SUBMISSIONS)
 def test_accepted_submissions_only_answer_visible_questions(answers):
     try:
         cleaned = clean_submission(SURVEY, answers, partial=True)
@@ -481,18 +483,7 @@ def _outcome(check):
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.dictionaries(
-        st.sampled_from([q["id"] for q in SURVEY] + ["other"]),
-        st.one_of(
-            st.none(),
-            st.sampled_from(["yes", "no", "maybe", "Cooking", "", "x"]),
-            st.integers(0, 90),
-            st.lists(st.sampled_from(["Art", "Cooking", "Sport"]), unique=True, max_size=3),
-        ),
-    ),
-    st.booleans(),
-)
+@given(SUBMISSIONS, st.booleans())
 def test_rules_prepared_once_decide_every_submission_as_checking_afresh_does(answers, partial):
     assert _outcome(lambda: PREPARED.clean(answers, partial)) == \
         _outcome(lambda: clean_submission(SURVEY, answers, partial))
