@@ -29,8 +29,6 @@ class ConnectedParticipants:
         # room -> participant -> number of that participant's sids in the room.
         # Empty inner dicts are removed so that memory follows live rooms only.
         self._rooms: dict[Hashable, dict[Hashable, int]] = {}
-        # room -> its sids, however many participants hold them: what a broadcast to the room costs.
-        self._sockets: dict[Hashable, int] = {}
 
     def connect(self, room: Hashable, participant: Hashable, sid: Hashable) -> bool:
         """Record that ``sid`` belongs to ``participant`` in ``room``.
@@ -46,7 +44,6 @@ class ConnectedParticipants:
         members = self._rooms.setdefault(room, {})
         before = members.get(participant, 0)
         members[participant] = before + 1
-        self._sockets[room] = self._sockets.get(room, 0) + 1
         self._by_sid[sid] = (room, participant)
         return before == 0
 
@@ -61,10 +58,6 @@ class ConnectedParticipants:
         if entry is None:
             return None
         room, participant = entry
-        if self._sockets[room] > 1:
-            self._sockets[room] -= 1
-        else:
-            del self._sockets[room]
         members = self._rooms[room]
         remaining = members[participant] - 1
         if remaining:
@@ -81,7 +74,7 @@ class ConnectedParticipants:
 
     def sockets(self, room: Hashable) -> int:
         """Connections in ``room``, a participant's second tab or old socket included."""
-        return self._sockets.get(room, 0)
+        return sum(self._rooms.get(room, {}).values())
 
     def rooms(self) -> set[Hashable]:
         """Rooms with at least one connection."""

@@ -84,4 +84,4 @@ def test_sockets_counts_every_connection_of_a_room():
     for sid in ("s1", "s3", "s2", "s4"):
         p.disconnect(sid)
     p.disconnect("s1")  # unknown by now: nothing changes
-    assert p.sockets("r") == p.sockets("other") == 0 and p._sockets == {}
+    assert p.sockets("r") == p.sockets("other") == 0 and p._rooms == {}  # nothing left behind
